@@ -1,0 +1,49 @@
+"""Where things live when nobody configured anything, and how environment settings are read.
+
+No Dagster import: the CLI, the storage layer and the Dagster resources all read their defaults here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+DATABASE_URL_ENV = "FEEDBACK_DATABASE_URL"
+DATA_DIR_ENV = "FEEDBACK_DATA_DIR"
+ENGINE_ENV = "FEEDBACK_ENGINE"
+
+DEFAULT_BATCH_SIZE = 500
+"""Rows per INSERT/COPY chunk inside one partition write; results never depend on it (invariant 6)."""
+
+SAMPLE_CONVERSATIONS = PACKAGE_DIR / "data" / "sample_conversations.jsonl"
+
+
+def data_dir() -> Path:
+    """The project-local data folder (``.feedback_data/`` in the checkout unless FEEDBACK_DATA_DIR is set)."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    path = Path(configured).expanduser() if configured else PROJECT_DIR / ".feedback_data"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    """FEEDBACK_DATABASE_URL, else an embedded SQLite file in the data folder."""
+    configured = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{data_dir() / 'feedback.db'}"
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME if set, else a persistent project-local one shared by the CLI and the UI."""
+    configured = os.environ.get("DAGSTER_HOME")
+    path = Path(configured).expanduser() if configured else data_dir() / "dagster_home"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def engine_name() -> str:
+    return os.environ.get(ENGINE_ENV, "").strip() or "offline"

@@ -1,0 +1,60 @@
+"""Schema migrations through Alembic; the scripts are versioned under ``sql/migrations``.
+
+``upgrade(engine)`` is idempotent: it brings any database (new or old) to the newest revision and does
+nothing when it is there already. The CLI and the Dagster resource call it before first use, so nobody
+has to remember a migration step; ``feedback-assets migrate`` runs it on its own.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from feedback_assets import settings
+
+MIGRATIONS_DIR = settings.PROJECT_DIR / "sql" / "migrations"
+
+_lock = threading.Lock()
+_current: set[str] = set()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Apply pending migrations in one transaction; returns the revision the database is at."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _lock:
+        if revision == "head" and key in _current:
+            return head_revision()
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        reached = current_revision(engine)
+        if revision == "head":
+            _current.add(key)
+        return reached
+
+
+def forget_upgrades() -> None:
+    """Tests that drop databases call this so the next ``upgrade`` really looks."""
+    with _lock:
+        _current.clear()

@@ -1,0 +1,205 @@
+"""The ``pipeline_runs`` table: creating runs, validating partition keys, and the status lifecycle."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from feedback_assets import settings
+from feedback_assets.storage.errors import InvalidPartitionKey, InvalidRunTransition, UnknownRun
+from feedback_assets.storage.schema import RUN_STATUSES, RUN_TRIGGERS, pipeline_runs
+
+_CANONICAL_POSITIVE_INT = re.compile(r"[1-9][0-9]{0,17}")
+
+# pending → running → a final status; a failed or canceled run may be retried (running again).
+_ALLOWED_TRANSITIONS = {
+    "pending": {"running", "canceled", "failed"},
+    "running": {"succeeded", "failed", "canceled"},
+    "failed": {"running"},
+    "canceled": {"running"},
+    "succeeded": {"running"},
+}
+
+_COUNTERS = ("conversations_count", "classified_count", "failures_count", "themes_count", "stories_count")
+_UPDATABLE = {"status", "started_at", "completed_at", "error", "dagster_run_id", *_COUNTERS}
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    status: str
+    trigger: str
+    source: str
+    source_params: dict | None
+    window_start: datetime | None
+    window_end: datetime | None
+    max_conversations: int | None
+    batch_size: int
+    engine: str
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    error: str | None
+    dagster_run_id: str | None
+    conversations_count: int
+    classified_count: int
+    failures_count: int
+    themes_count: int
+    stories_count: int
+
+    @property
+    def partition_key(self) -> str:
+        return str(self.id)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "RunRecord":
+        values = {field.name: row[field.name] for field in fields(cls)}
+        for name in ("window_start", "window_end", "created_at", "started_at", "completed_at"):
+            values[name] = as_utc(values[name])
+        return cls(**values)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every timestamp we store is UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def parse_run_id(key: object) -> int:
+    """The run id a partition key names. Only the canonical decimal form of a positive integer passes:
+    ``"7"`` yes; ``""``, ``"0"``, ``"-1"``, ``"007"``, ``" 7"``, ``"7.0"``, ``"abc"`` no."""
+    if isinstance(key, bool) or not isinstance(key, (str, int)):
+        raise InvalidPartitionKey(f"partition key {key!r} must be a string holding a positive integer run id")
+    text = str(key)
+    if not _CANONICAL_POSITIVE_INT.fullmatch(text):
+        raise InvalidPartitionKey(
+            f"partition key {text!r} is not a pipeline run id: expected a positive integer "
+            "without sign, spaces or leading zeros (e.g. '42')"
+        )
+    return int(text)
+
+
+def validate_partition_key(connectable: Engine | Connection, key: object) -> int:
+    """Parse ``key`` and check that its run exists; returns the run id. Raises before any work is done."""
+    run_id = parse_run_id(key)
+    get_run(connectable, run_id)
+    return run_id
+
+
+
+def get_run(connectable: Engine | Connection, run_id: int) -> RunRecord:
+    if isinstance(connectable, Connection):
+        row = connectable.execute(select(pipeline_runs).where(pipeline_runs.c.id == run_id)).mappings().first()
+    else:
+        with connectable.connect() as connection:
+            row = connection.execute(select(pipeline_runs).where(pipeline_runs.c.id == run_id)).mappings().first()
+    if row is None:
+        raise UnknownRun(f"pipeline run {run_id} does not exist (no row in pipeline_runs with id={run_id})")
+    return RunRecord.from_row(row)
+
+
+def list_runs(engine: Engine, *, status: str | None = None, limit: int | None = None) -> list[RunRecord]:
+    query = select(pipeline_runs).order_by(pipeline_runs.c.id.desc())
+    if status is not None:
+        query = query.where(pipeline_runs.c.status == status)
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as connection:
+        return [RunRecord.from_row(row) for row in connection.execute(query).mappings()]
+
+
+def create_run(
+    connectable: Engine | Connection,
+    *,
+    source: str,
+    trigger: str = "manual",
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    max_conversations: int | None = None,
+    batch_size: int = settings.DEFAULT_BATCH_SIZE,
+    engine: str = "offline",
+    source_params: dict | None = None,
+    status: str = "pending",
+) -> RunRecord:
+    """Insert a run (status ``pending`` by default) and return it; its id is the partition key."""
+    if trigger not in RUN_TRIGGERS:
+        raise ValueError(f"trigger {trigger!r} is not one of {', '.join(RUN_TRIGGERS)}")
+    if status not in RUN_STATUSES:
+        raise ValueError(f"status {status!r} is not one of {', '.join(RUN_STATUSES)}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if max_conversations is not None and (isinstance(max_conversations, bool) or max_conversations < 1):
+        raise ValueError(f"max_conversations must be a positive integer or None, got {max_conversations!r}")
+    if window_start and window_end and as_utc(window_start) > as_utc(window_end):
+        raise ValueError(f"window_start {window_start.isoformat()} is after window_end {window_end.isoformat()}")
+    statement = (
+        insert(pipeline_runs)
+        .values(
+            status=status,
+            trigger=trigger,
+            source=source,
+            source_params=source_params,
+            window_start=as_utc(window_start),
+            window_end=as_utc(window_end),
+            max_conversations=max_conversations,
+            batch_size=batch_size,
+            engine=engine,
+            created_at=utcnow(),
+        )
+        .returning(pipeline_runs.c.id)
+    )
+    if isinstance(connectable, Connection):
+        run_id = connectable.execute(statement).scalar_one()
+        return get_run(connectable, run_id)
+    with connectable.begin() as connection:
+        run_id = connection.execute(statement).scalar_one()
+        return get_run(connection, run_id)
+
+
+def update_run(connectable: Engine | Connection, run_id: int, **changes: Any) -> RunRecord:
+    """Change a run's status, timestamps, counters or error. Status changes follow the lifecycle;
+    entering ``running`` stamps ``started_at`` and clears the error, a final status stamps ``completed_at``."""
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"cannot update pipeline_runs column(s) {sorted(unknown)} of run {run_id}")
+    for counter in _COUNTERS:
+        value = changes.get(counter)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError(f"{counter} must be a non-negative integer, got {value!r} for run {run_id}")
+
+    def apply(connection: Connection) -> RunRecord:
+        current = get_run(connection, run_id)
+        new_status = changes.get("status")
+        if new_status is not None and new_status != current.status:
+            if new_status not in RUN_STATUSES:
+                raise ValueError(f"status {new_status!r} is not one of {', '.join(RUN_STATUSES)}")
+            if new_status not in _ALLOWED_TRANSITIONS[current.status]:
+                raise InvalidRunTransition(
+                    f"pipeline run {run_id} cannot go from {current.status!r} to {new_status!r}"
+                )
+            now = utcnow()
+            if new_status == "running":
+                changes.setdefault("started_at", now)
+                changes.setdefault("completed_at", None)
+                changes.setdefault("error", None)
+            elif new_status in ("succeeded", "failed", "canceled"):
+                changes.setdefault("completed_at", now)
+        if changes:
+            connection.execute(update(pipeline_runs).where(pipeline_runs.c.id == run_id).values(**changes))
+        return get_run(connection, run_id)
+
+    if isinstance(connectable, Connection):
+        return apply(connectable)
+    with connectable.begin() as connection:
+        return apply(connection)
