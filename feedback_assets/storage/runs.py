@@ -24,8 +24,18 @@ _ALLOWED_TRANSITIONS = {
     "succeeded": {"running"},
 }
 
-_COUNTERS = ("conversations_count", "classified_count", "failures_count", "themes_count", "stories_count")
-_UPDATABLE = {"status", "started_at", "completed_at", "error", "dagster_run_id", *_COUNTERS}
+_COUNTERS = (
+    "conversations_count",
+    "classified_count",
+    "failures_count",
+    "themes_count",
+    "stories_count",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+)
+_UPDATABLE = {"status", "started_at", "completed_at", "error", "dagster_run_id", "estimated_cost_usd", *_COUNTERS}
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,11 @@ class RunRecord:
     failures_count: int
     themes_count: int
     stories_count: int
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    estimated_cost_usd: float
 
     @property
     def partition_key(self) -> str:

@@ -104,6 +104,12 @@ pipeline_runs = Table(
     Column("failures_count", Integer, nullable=False, server_default="0"),
     Column("themes_count", Integer, nullable=False, server_default="0"),
     Column("stories_count", Integer, nullable=False, server_default="0"),
+    # LLM spend of the run (the offline engine leaves them at 0).
+    Column("input_tokens", Integer, nullable=False, server_default="0"),
+    Column("output_tokens", Integer, nullable=False, server_default="0"),
+    Column("cache_read_tokens", Integer, nullable=False, server_default="0"),
+    Column("cache_write_tokens", Integer, nullable=False, server_default="0"),
+    Column("estimated_cost_usd", Float, nullable=False, server_default="0"),
     CheckConstraint("id > 0", name="positive_id"),
     CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
     CheckConstraint(_one_of("trigger", RUN_TRIGGERS), name="trigger"),
