@@ -7,10 +7,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from feedback_assets import settings
-from feedback_assets.storage.errors import InvalidPartitionKey, InvalidRunTransition, UnknownRun
+from feedback_assets.storage.errors import InvalidPartitionKey, InvalidRunTransition, StorageError, UnknownRun
 from feedback_assets.storage.schema import RUN_STATUSES, RUN_TRIGGERS, pipeline_runs
 
 _CANONICAL_POSITIVE_INT = re.compile(r"[1-9][0-9]{0,17}")
@@ -134,6 +134,12 @@ def list_runs(engine: Engine, *, status: str | None = None, limit: int | None = 
         return [RunRecord.from_row(row) for row in connection.execute(query).mappings()]
 
 
+_ADVANCE_RUN_ID_SEQUENCE = text(
+    "SELECT setval(pg_get_serial_sequence('pipeline_runs', 'id'), :run_id) "
+    "WHERE :run_id > COALESCE(pg_sequence_last_value(pg_get_serial_sequence('pipeline_runs', 'id')::regclass), 0)"
+)
+
+
 def create_run(
     connectable: Engine | Connection,
     *,
@@ -146,8 +152,16 @@ def create_run(
     engine: str = "offline",
     source_params: dict | None = None,
     status: str = "pending",
+    run_id: int | None = None,
 ) -> RunRecord:
-    """Insert a run (status ``pending`` by default) and return it; its id is the partition key."""
+    """Insert a run (status ``pending`` by default) and return it; its id is the partition key.
+
+    ``run_id`` inserts an explicit id instead of a generated one (the legacy import keeps the old system's
+    run ids). An id that exists already raises ``StorageError``. On PostgreSQL the id sequence is then
+    advanced to the largest id so later generated ids never collide; SQLite's AUTOINCREMENT does that itself.
+    """
+    if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, int) or run_id < 1):
+        raise ValueError(f"run_id must be a positive integer or None, got {run_id!r}")
     if trigger not in RUN_TRIGGERS:
         raise ValueError(f"trigger {trigger!r} is not one of {', '.join(RUN_TRIGGERS)}")
     if status not in RUN_STATUSES:
@@ -158,28 +172,38 @@ def create_run(
         raise ValueError(f"max_conversations must be a positive integer or None, got {max_conversations!r}")
     if window_start and window_end and as_utc(window_start) > as_utc(window_end):
         raise ValueError(f"window_start {window_start.isoformat()} is after window_end {window_end.isoformat()}")
-    statement = (
-        insert(pipeline_runs)
-        .values(
-            status=status,
-            trigger=trigger,
-            source=source,
-            source_params=source_params,
-            window_start=as_utc(window_start),
-            window_end=as_utc(window_end),
-            max_conversations=max_conversations,
-            batch_size=batch_size,
-            engine=engine,
-            created_at=utcnow(),
-        )
-        .returning(pipeline_runs.c.id)
+    values: dict[str, Any] = dict(
+        status=status,
+        trigger=trigger,
+        source=source,
+        source_params=source_params,
+        window_start=as_utc(window_start),
+        window_end=as_utc(window_end),
+        max_conversations=max_conversations,
+        batch_size=batch_size,
+        engine=engine,
+        created_at=utcnow(),
     )
+    if run_id is not None:
+        values["id"] = run_id
+    statement = insert(pipeline_runs).values(**values).returning(pipeline_runs.c.id)
+
+    def insert_run(connection: Connection) -> RunRecord:
+        if run_id is not None:
+            taken = connection.execute(select(pipeline_runs.c.id).where(pipeline_runs.c.id == run_id)).first()
+            if taken is not None:
+                raise StorageError(f"pipeline run {run_id} already exists; cannot create another run with id={run_id}")
+        new_id = connection.execute(statement).scalar_one()
+        if run_id is not None and connection.dialect.name == "postgresql":
+            # An explicit id does not move the SERIAL sequence: without this the next generated id collides.
+            # Only ever forward, so ids of deleted runs (Dagster partition keys) are not handed out again.
+            connection.execute(_ADVANCE_RUN_ID_SEQUENCE, {"run_id": run_id})
+        return get_run(connection, new_id)
+
     if isinstance(connectable, Connection):
-        run_id = connectable.execute(statement).scalar_one()
-        return get_run(connectable, run_id)
+        return insert_run(connectable)
     with connectable.begin() as connection:
-        run_id = connection.execute(statement).scalar_one()
-        return get_run(connection, run_id)
+        return insert_run(connection)
 
 
 def update_run(connectable: Engine | Connection, run_id: int, **changes: Any) -> RunRecord:
