@@ -7,6 +7,7 @@ which validates the run before the first row is written (DESIGN invariants 3 and
 from feedback_assets.storage.db import connect, make_engine, normalise_url
 from feedback_assets.storage.errors import (
     InvalidPartitionKey,
+    PartitionWriteError,
     RunMismatch,
     StorageError,
     UnknownRun,
@@ -19,6 +20,7 @@ from feedback_assets.storage.partitions import (
     first_and_latest_runs,
     read_partition,
     replace_partition,
+    replace_partitions,
 )
 from feedback_assets.storage.runs import (
     RunRecord,
@@ -33,6 +35,7 @@ from feedback_assets.storage.runs import (
 __all__ = [
     "InvalidPartitionKey",
     "InvalidRunTransition",
+    "PartitionWriteError",
     "RUN_SCOPED_TABLES",
     "RunMismatch",
     "RunRecord",
@@ -49,6 +52,7 @@ __all__ = [
     "parse_run_id",
     "read_partition",
     "replace_partition",
+    "replace_partitions",
     "update_run",
     "upgrade",
     "validate_partition_key",

@@ -19,3 +19,7 @@ class RunMismatch(StorageError, ValueError):
 
 class InvalidRunTransition(StorageError, ValueError):
     """A status change the run lifecycle does not allow (e.g. succeeded → running)."""
+
+
+class PartitionWriteError(StorageError):
+    """The database refused a row of a partition write; the transaction was rolled back whole."""

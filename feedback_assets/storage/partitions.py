@@ -14,10 +14,12 @@ from collections import Counter
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 
+import psycopg
 from sqlalchemy import JSON, Connection, Engine, Table, delete, func, select
+from sqlalchemy.exc import DBAPIError
 
 from feedback_assets import settings
-from feedback_assets.storage.errors import RunMismatch, StorageError
+from feedback_assets.storage.errors import PartitionWriteError, RunMismatch, StorageError
 from feedback_assets.storage.runs import as_utc, get_run, parse_run_id
 from feedback_assets.storage.schema import (
     TABLES,
@@ -53,10 +55,17 @@ def _row_label(table: Table, row: Mapping[str, Any], index: int) -> str:
     return f"row {index} ({described})"
 
 
-def _prepare_rows(table: Table, run_id: int, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Stamp ``run_id`` on rows that do not carry one; refuse rows that carry another or NULL."""
-    columns = set(table.c.keys())
-    prepared: list[dict[str, Any]] = []
+def _prepare_rows(table: Table, run_id: int, rows: Iterable[Mapping[str, Any]]) -> list[tuple]:
+    """Validate rows and turn them into value tuples in column order, stamped with ``run_id``.
+
+    Rows that do not carry ``pipeline_run_id`` get ``run_id``; rows that carry another id, or NULL, are
+    refused (R1, R2) — all of them reported together, before anything is written.
+    """
+    names = [column.name for column in table.columns]
+    known = set(names)
+    run_position = names.index("pipeline_run_id")
+    key_positions = [names.index(column.name) for column in table.primary_key.columns]
+    prepared: list[tuple] = []
     mismatched: list[str] = []
     mismatched_ids: set[object] = set()
     for index, row in enumerate(rows):
@@ -64,61 +73,61 @@ def _prepare_rows(table: Table, run_id: int, rows: Iterable[Mapping[str, Any]]) 
             raise StorageError(
                 f"{table.name} row {index} for pipeline run {run_id} is a {type(row).__name__}, not a mapping"
             )
-        unknown = set(row) - columns
-        if unknown:
-            raise StorageError(
-                f"{table.name} {_row_label(table, row, index)} has unknown column(s) {sorted(unknown)}"
-            )
-        record = dict(row)
-        if "pipeline_run_id" in record:
-            carried = record["pipeline_run_id"]
+        if not known.issuperset(row):
+            unknown = sorted(set(row) - known)
+            raise StorageError(f"{table.name} {_row_label(table, row, index)} has unknown column(s) {unknown}")
+        if "pipeline_run_id" in row:
+            carried = row["pipeline_run_id"]
             if carried is None or isinstance(carried, bool) or carried != run_id:
                 mismatched_ids.add(carried)
                 if len(mismatched) < _MISMATCH_EXAMPLES:
                     mismatched.append(f"{_row_label(table, row, index)} carries pipeline_run_id={carried!r}")
                 continue
-        record["pipeline_run_id"] = run_id
-        prepared.append(record)
+        values = [row.get(name) for name in names]
+        values[run_position] = run_id
+        prepared.append(tuple(values))
     if mismatched_ids:
         carried_ids = ", ".join(sorted(repr(value) for value in mismatched_ids))
         raise RunMismatch(
             f"refusing to write {table.name} for pipeline run {run_id}: rows carry pipeline_run_id "
             f"{carried_ids} instead of {run_id} (e.g. {'; '.join(mismatched)}). Nothing was written."
         )
-    key_columns = [column.name for column in table.primary_key.columns]
-    duplicates = [key for key, count in Counter(tuple(r.get(c) for c in key_columns) for r in prepared).items() if count > 1]
-    if duplicates:
+    keys = Counter(tuple(values[i] for i in key_positions) for values in prepared)
+    if len(keys) != len(prepared):
+        duplicates = [key for key, count in keys.items() if count > 1][:_MISMATCH_EXAMPLES]
+        key_names = tuple(names[i] for i in key_positions)
         raise StorageError(
-            f"{table.name} rows for pipeline run {run_id} repeat the key {tuple(key_columns)}: "
-            f"{duplicates[:_MISMATCH_EXAMPLES]}. Nothing was written."
+            f"{table.name} rows for pipeline run {run_id} repeat the key {key_names}: {duplicates}. "
+            "Nothing was written."
         )
     return prepared
 
 
-def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
+def _chunks(rows: Sequence[tuple], size: int) -> Iterable[Sequence[tuple]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
 
-def _copy_chunk(connection: Connection, table: Table, chunk: Sequence[dict[str, Any]]) -> None:
-    names = [column.name for column in table.columns]
-    json_columns = {column.name for column in table.columns if isinstance(column.type, JSON)}
-    driver_connection = connection.connection.driver_connection
-    quoted = ", ".join(f'"{name}"' for name in names)
-    with driver_connection.cursor() as cursor:
+def _copy_chunk(connection: Connection, table: Table, chunk: Sequence[tuple]) -> None:
+    json_positions = [i for i, column in enumerate(table.columns) if isinstance(column.type, JSON)]
+    quoted = ", ".join(f'"{column.name}"' for column in table.columns)
+    with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-            for row in chunk:
-                copy.write_row(
-                    [
-                        json.dumps(row.get(name)) if name in json_columns and row.get(name) is not None else row.get(name)
-                        for name in names
-                    ]
-                )
+            if not json_positions:
+                for values in chunk:
+                    copy.write_row(values)
+                return
+            for values in chunk:
+                row = list(values)
+                for i in json_positions:
+                    if row[i] is not None:
+                        row[i] = json.dumps(row[i])
+                copy.write_row(row)
 
 
-def _insert_chunk(connection: Connection, table: Table, chunk: Sequence[dict[str, Any]]) -> None:
+def _insert_chunk(connection: Connection, table: Table, chunk: Sequence[tuple]) -> None:
     names = [column.name for column in table.columns]
-    connection.execute(table.insert(), [{name: row.get(name) for name in names} for row in chunk])
+    connection.execute(table.insert(), [dict(zip(names, values)) for values in chunk])
 
 
 def replace_partitions(
@@ -147,8 +156,16 @@ def replace_partitions(
         for table in reversed(tables):
             connection.execute(delete(table).where(table.c.pipeline_run_id == run))
         for table in tables:
-            for chunk in _chunks(prepared[table.name], size):
-                write_chunk(connection, table, chunk)
+            for start, chunk in enumerate(_chunks(prepared[table.name], size)):
+                try:
+                    write_chunk(connection, table, chunk)
+                except (DBAPIError, psycopg.Error) as error:
+                    first = start * size
+                    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+                    raise PartitionWriteError(
+                        f"the database refused {table.name} rows {first}..{first + len(chunk) - 1} for pipeline "
+                        f"run {run}: {reason}. The write was rolled back; the run's previous rows are unchanged."
+                    ) from error
     return {name: len(rows) for name, rows in prepared.items()}
 
 
