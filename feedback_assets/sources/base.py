@@ -1,0 +1,163 @@
+"""The interface every conversation source satisfies (JSONL files, Intercom), and what a fetch returns.
+
+A source hands back raw Intercom-shaped conversation dicts; normalising them into ``Conversation`` records
+is the domain layer's job. The contract every implementation keeps:
+
+* the window applies to ``updated_at`` and is half-open: ``window_start <= updated_at < window_end``
+  (either bound may be ``None`` = unbounded);
+* each conversation appears once, in its latest version (highest ``updated_at``);
+* the result is ordered by ascending ``updated_at``, then ``id`` (so it does not depend on file order,
+  page order or thread scheduling);
+* a bad item (an unparsable line, a detail request that kept failing) is recorded in ``errors`` with its
+  location and the fetch goes on; only problems that make the whole answer untrustworthy raise
+  (missing path, rejected token, a search page that kept failing).
+
+No Dagster import: the lead's resources and sensors wrap these.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping, Protocol, runtime_checkable
+
+
+class SourceFailure(Exception):
+    """Base class of the exceptions a source raises when it cannot produce a trustworthy answer."""
+
+
+class SourceConfigError(SourceFailure, ValueError):
+    """A source was asked for something impossible: unknown name, missing path, bad option."""
+
+
+class SourceAuthError(SourceFailure):
+    """The remote API rejected the credentials (HTTP 401/403). The message never contains the secret."""
+
+
+class SourceRequestError(SourceFailure):
+    """A request the whole fetch depends on (e.g. a search page) still failed after every retry."""
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """One item the source could not use, and where it was: ``"conversations.jsonl:17"`` or
+    ``"GET /conversations/123"``."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass
+class SourceFetch:
+    """The answer of one ``fetch``: conversations, per-item errors and warnings, and counters.
+
+    ``warnings`` are items that were kept after a repair (e.g. invalid UTF-8 replaced by U+FFFD), so the
+    lead can show them without counting them as lost. ``stats`` keys depend on the source and are all
+    integers (documented on each source class).
+    """
+
+    conversations: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    warnings: list[SourceError] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class ConversationSource(Protocol):
+    name: str
+    """``sample``, ``jsonl`` or ``intercom``; the value the lead stores in ``pipeline_runs.source``."""
+
+    def fetch(
+        self,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        max_conversations: int | None = None,
+    ) -> SourceFetch:
+        """Conversations with ``window_start <= updated_at < window_end``, at most ``max_conversations``."""
+        ...
+
+    def count_new(self, after: datetime | None) -> int:
+        """How many conversations have ``updated_at > after`` (all of them when ``after`` is None)."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-serialisable parameters worth storing in ``pipeline_runs.source_params`` (never secrets)."""
+        ...
+
+
+# --- helpers shared by the implementations -------------------------------------------------------------
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC (the convention of the whole project)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def check_window(
+    window_start: datetime | None, window_end: datetime | None, max_conversations: int | None
+) -> tuple[float | None, float | None]:
+    """Validate fetch arguments; returns the bounds as unix seconds (what Intercom timestamps are)."""
+    for label, value in (("window_start", window_start), ("window_end", window_end)):
+        if value is not None and not isinstance(value, datetime):
+            raise SourceConfigError(f"{label} must be a datetime or None, got {value!r}")
+    start = as_utc(window_start).timestamp() if window_start is not None else None
+    end = as_utc(window_end).timestamp() if window_end is not None else None
+    if start is not None and end is not None and start > end:
+        raise SourceConfigError(
+            f"window_start {as_utc(window_start).isoformat()} is after window_end {as_utc(window_end).isoformat()}"
+        )
+    if max_conversations is not None and (
+        isinstance(max_conversations, bool) or not isinstance(max_conversations, int) or max_conversations < 1
+    ):
+        raise SourceConfigError(f"max_conversations must be a positive integer or None, got {max_conversations!r}")
+    return start, end
+
+
+def in_window(updated_at: float, start: float | None, end: float | None) -> bool:
+    return (start is None or updated_at >= start) and (end is None or updated_at < end)
+
+
+def to_datetime(value: Any) -> datetime:
+    """A timestamp as an aware UTC datetime: unix seconds (int, float or a string of digits) or an
+    ISO 8601 string (naive = UTC). Raises ValueError with a readable message for anything else."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected unix seconds or an ISO 8601 timestamp, got {value!r}")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError(f"timestamp {value!r} is not finite")
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text), tz=timezone.utc)
+        try:
+            return as_utc(datetime.fromisoformat(text))  # Python 3.11 also reads a trailing "Z"
+        except ValueError:
+            raise ValueError(f"timestamp {value!r} is neither unix seconds nor ISO 8601") from None
+    raise ValueError(f"expected unix seconds or an ISO 8601 timestamp, got {type(value).__name__} {value!r}")
+
+
+def timestamp_seconds(value: Any) -> float:
+    """Like ``to_datetime`` but as unix seconds (the unit of Intercom timestamps); numbers pass unchanged."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"timestamp {value!r} is not finite")
+        return float(value)
+    return to_datetime(value).timestamp()
+
+
+def conversation_key(conversation: Mapping[str, Any]) -> tuple[float, str]:
+    """The sort key of the contract: ascending ``updated_at``, then ``id``."""
+    return (timestamp_seconds(conversation["updated_at"]), str(conversation["id"]))
+
+
+def iso(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat()

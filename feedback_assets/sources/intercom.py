@@ -1,0 +1,460 @@
+"""Intercom source: the Search API for the window, then one detail request per conversation for its parts.
+
+Wire format (Intercom REST API 2.x):
+
+* ``POST /conversations/search`` with ``{"query": …, "pagination": {"per_page": n, "starting_after": c}}``;
+  the answer is ``{"type": "conversation.list", "conversations": […], "total_count": n, "pages": {"type":
+  "pages", "page": k, "per_page": n, "total_pages": t, "next": {"page": k+1, "starting_after": c}}}`` and
+  the last page has no ``next``. ``per_page`` is at most 150.
+* ``GET /conversations/{id}`` returns the conversation with ``conversation_parts`` (what the domain layer
+  needs for support replies).
+* Headers: ``Authorization: Bearer <token>``, ``Intercom-Version``, ``Accept: application/json``.
+
+The window (``window_start <= updated_at < window_end``) is sent as ``updated_at`` filters on unix
+seconds. Intercom documents ``>``/``<`` as "greater/lower (or equal) than" for dates, other readings say
+strict; the query is therefore widened by one second on each side so that it loses nothing under either
+reading, and the exact window is applied here to the ``updated_at`` of each result.
+
+``max_conversations``: search results are taken in the order the API returns them; once N distinct
+conversations of the window have their details, no further page is requested. So the N kept are *the
+first N the search returns* (not necessarily the oldest — the Search API has no documented sort), and
+the page size is lowered to N when N < ``per_page``. The result is then sorted (updated_at, id) as usual.
+
+Duplicates: an id met again on a later page (Intercom's cursor shifts when a conversation is updated
+while paging) is requested once; if the later sighting is newer than the detail already fetched, the
+detail is fetched again. A detail whose ``updated_at`` has moved past the window (updated after the
+search) is left to the later window that now contains it (``stats["left_window"]``).
+
+Failures: 429 waits for ``Retry-After`` (seconds or HTTP date), else until ``X-RateLimit-Reset`` (unix
+time), else exponential backoff; 5xx, timeouts and connection errors back off exponentially; all bounded
+by ``RetryPolicy``. 401/403 raise ``SourceAuthError`` naming ``INTERCOM_ACCESS_TOKEN`` (never the token).
+A search page that still fails raises ``SourceRequestError`` (the window would be incomplete); a detail
+that still fails (or answers 404) becomes an entry in ``errors`` and the fetch goes on.
+
+``stats``: requests (HTTP attempts), retries, rate_limited, search_pages, search_results,
+duplicates_dropped, outside_window, detail_requests, detail_errors, refetched, left_window, returned.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import os
+import random
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+import httpx
+
+from feedback_assets.sources.base import (
+    SourceAuthError,
+    SourceConfigError,
+    SourceError,
+    SourceFetch,
+    SourceRequestError,
+    as_utc,
+    check_window,
+    conversation_key,
+    in_window,
+    timestamp_seconds,
+)
+
+TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
+BASE_URL_ENV = "INTERCOM_BASE_URL"
+VERSION_ENV = "INTERCOM_VERSION"
+DEFAULT_BASE_URL = "https://api.intercom.io"
+DEFAULT_INTERCOM_VERSION = "2.11"
+MAX_PER_PAGE = 150
+_FETCH_STATS = (
+    "requests", "retries", "rate_limited", "search_pages", "search_results", "duplicates_dropped",
+    "outside_window", "detail_requests", "detail_errors", "refetched", "left_window", "returned",
+)
+DEFAULT_CONCURRENCY = 8
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry one request.
+
+    ``max_attempts`` counts the first try. Exponential backoff is ``backoff_base * 2**(retry-1)`` capped at
+    ``backoff_cap``, with jitter (×0.5–1) so concurrent workers do not retry in lockstep. A server-given
+    wait (``Retry-After``, ``X-RateLimit-Reset``) is honoured as is, but never beyond ``max_wait``.
+    """
+
+    max_attempts: int = 5
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    max_wait: float = 120.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+            raise SourceConfigError(f"RetryPolicy.max_attempts must be a positive integer, got {self.max_attempts!r}")
+        for label in ("backoff_base", "backoff_cap", "max_wait"):
+            value = getattr(self, label)
+            if not isinstance(value, (int, float)) or value < 0:
+                raise SourceConfigError(f"RetryPolicy.{label} must be a non-negative number, got {value!r}")
+
+    def backoff(self, retry: int) -> float:
+        computed = min(self.backoff_cap, self.backoff_base * (2 ** (retry - 1)))
+        return min(self.max_wait, computed * random.uniform(0.5, 1.0))
+
+    def server_wait(self, response: httpx.Response, now: float) -> float | None:
+        """The wait a 429 asks for, from ``Retry-After`` or ``X-RateLimit-Reset``; None when it says nothing."""
+        retry_after = response.headers.get("retry-after")
+        if retry_after is not None:
+            text = retry_after.strip()
+            try:
+                return min(self.max_wait, max(0.0, float(text)))
+            except ValueError:
+                try:
+                    moment = email.utils.parsedate_to_datetime(text)
+                except (TypeError, ValueError):
+                    moment = None
+                if moment is not None:
+                    return min(self.max_wait, max(0.0, as_utc(moment).timestamp() - now))
+        reset = response.headers.get("x-ratelimit-reset")
+        if reset is not None:
+            try:
+                return min(self.max_wait, max(0.0, float(reset.strip()) - now))
+            except ValueError:
+                return None
+        return None
+
+
+class _Counters:
+    """Thread-safe counters of one fetch (details run on a pool); a source object may serve several calls."""
+
+    def __init__(self, *keys: str) -> None:
+        self._lock = threading.Lock()
+        self.values = dict.fromkeys(keys, 0)
+
+    def add(self, key: str, amount: int = 1) -> None:
+        with self._lock:
+            self.values[key] = self.values.get(key, 0) + amount
+
+
+class _RequestFailed(Exception):
+    """A request that failed for good (non-retryable status, or retries exhausted)."""
+
+    def __init__(self, location: str, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+class IntercomSource:
+    """Conversations from the Intercom REST API (see the module docstring for the rules)."""
+
+    name = "intercom"
+
+    def __init__(
+        self,
+        *,
+        access_token: str | None = None,
+        base_url: str | None = None,
+        intercom_version: str | None = None,
+        per_page: int = MAX_PER_PAGE,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        token = access_token if access_token is not None else os.environ.get(TOKEN_ENV, "")
+        if not token or not token.strip():
+            raise SourceConfigError(
+                f"the intercom source needs an access token: set {TOKEN_ENV} (or pass access_token=)"
+            )
+        if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
+            raise SourceConfigError(f"per_page must be an integer from 1 to {MAX_PER_PAGE}, got {per_page!r}")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise SourceConfigError(f"concurrency must be a positive integer, got {concurrency!r}")
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+            raise SourceConfigError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        self._token = token.strip()
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/")
+        self.intercom_version = intercom_version or os.environ.get(VERSION_ENV, "").strip() or DEFAULT_INTERCOM_VERSION
+        self.per_page = per_page
+        self.concurrency = concurrency
+        self.timeout = float(timeout)
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._clock = clock
+
+    def __repr__(self) -> str:  # never show the token
+        return f"IntercomSource(base_url={self.base_url!r}, intercom_version={self.intercom_version!r})"
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "intercom_version": self.intercom_version,
+            "per_page": self.per_page,
+            "concurrency": self.concurrency,
+        }
+
+    # --- the source interface --------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        max_conversations: int | None = None,
+    ) -> SourceFetch:
+        start, end = check_window(window_start, window_end, max_conversations)
+        counters = _Counters(*_FETCH_STATS)
+        per_page = self.per_page if max_conversations is None else min(self.per_page, max_conversations)
+        query = _window_query(start, end)
+        errors: list[SourceError] = []
+        kept: dict[str, dict[str, Any]] = {}
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="intercom-detail")
+        try:
+            with self._client() as client:
+                self._collect(client, pool, counters, query, per_page, start, end, max_conversations, kept, errors)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # e.g. a 401: do not wait for queued details
+            raise
+        pool.shutdown(wait=True)
+        conversations = sorted(kept.values(), key=conversation_key)
+        counters.values["returned"] = len(conversations)
+        return SourceFetch(conversations=conversations, errors=errors, stats=dict(counters.values))
+
+    def _collect(
+        self,
+        client: httpx.Client,
+        pool: ThreadPoolExecutor,
+        counters: _Counters,
+        query: dict[str, Any],
+        per_page: int,
+        start: float | None,
+        end: float | None,
+        max_conversations: int | None,
+        kept: dict[str, dict[str, Any]],
+        errors: list[SourceError],
+    ) -> None:
+        """Alternate search pages and detail batches until the window (or the maximum) is covered."""
+        newest_seen: dict[str, float] = {}  # id -> highest updated_at any search page showed
+        queue: deque[str] = deque()
+        cursor: str | None = None
+        exhausted = False
+        while True:
+            missing = None if max_conversations is None else max_conversations - len(kept)
+            if missing == 0:
+                break
+            # Without a maximum every page is read before the details, so the pool sees all ids at once.
+            if not exhausted and (not queue or missing is None):
+                page = self._search_page(client, counters, query, per_page, cursor)
+                self._take_page(counters, page, start, end, newest_seen, kept, queue)
+                cursor = _next_cursor(page)
+                exhausted = cursor is None
+                continue
+            if not queue:
+                break
+            batch = [queue.popleft() for _ in range(len(queue) if missing is None else min(missing, len(queue)))]
+            for conversation_id, detail in zip(batch, pool.map(lambda i: self._detail(client, counters, i), batch)):
+                if isinstance(detail, SourceError):
+                    errors.append(detail)
+                    counters.add("detail_errors")
+                    continue
+                updated_at = timestamp_seconds(detail["updated_at"])
+                if not in_window(updated_at, start, end):
+                    counters.add("left_window")
+                    kept.pop(conversation_id, None)
+                    continue
+                kept[conversation_id] = detail
+
+    def count_new(self, after: datetime | None) -> int:
+        """Intercom's ``total_count`` of a one-result search for ``updated_at > after``.
+
+        Sent as ``updated_at > floor(after) + 1`` because Intercom documents ``>`` on dates as "greater or
+        equal"; for integer timestamps that is exactly ``updated_at > after``.
+        """
+        if after is None:
+            query: dict[str, Any] = {"field": "updated_at", "operator": ">", "value": 0}
+        else:
+            query = {"field": "updated_at", "operator": ">", "value": math.floor(as_utc(after).timestamp()) + 1}
+        counters = _Counters()
+        body = {"query": query, "pagination": {"per_page": 1}}
+        with self._client() as client:
+            try:
+                page = self._request(client, counters, "POST", "/conversations/search", body)
+            except _RequestFailed as failure:
+                raise SourceRequestError(f"counting new conversations failed: {failure}") from None
+        total = page.get("total_count")
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise SourceRequestError(f"POST /conversations/search: answer has no usable total_count (got {total!r})")
+        return total
+
+    # --- paging ------------------------------------------------------------------------------------
+
+    def _search_page(
+        self, client: httpx.Client, counters: _Counters, query: dict[str, Any], per_page: int, cursor: str | None
+    ) -> dict:
+        pagination: dict[str, Any] = {"per_page": per_page}
+        if cursor:
+            pagination["starting_after"] = cursor
+        try:
+            page = self._request(client, counters, "POST", "/conversations/search", {"query": query, "pagination": pagination})
+        except _RequestFailed as failure:
+            raise SourceRequestError(
+                f"{failure.location} (page {counters.values['search_pages'] + 1}) failed: {failure.message}. "
+                "The window cannot be fetched completely; nothing is returned."
+            ) from None
+        counters.add("search_pages")
+        if not isinstance(page.get("conversations"), list):
+            raise SourceRequestError("POST /conversations/search: answer has no 'conversations' list")
+        return page
+
+    def _take_page(
+        self,
+        counters: _Counters,
+        page: dict[str, Any],
+        start: float | None,
+        end: float | None,
+        newest_seen: dict[str, float],
+        kept: dict[str, dict[str, Any]],
+        queue: deque[str],
+    ) -> None:
+        for summary in page["conversations"]:
+            counters.add("search_results")
+            try:
+                conversation_id = str(summary["id"])
+                updated_at = timestamp_seconds(summary["updated_at"])
+            except (KeyError, TypeError, ValueError):
+                continue  # the detail request is the authority; a malformed summary cannot be requested anyway
+            if not in_window(updated_at, start, end):
+                counters.add("outside_window")  # the one-second widening of the query, or a stale index
+                continue
+            previous = newest_seen.get(conversation_id)
+            newest_seen[conversation_id] = max(updated_at, previous if previous is not None else updated_at)
+            if previous is None:
+                queue.append(conversation_id)
+                continue
+            counters.add("duplicates_dropped")
+            detail = kept.get(conversation_id)
+            if detail is not None and updated_at > timestamp_seconds(detail["updated_at"]):
+                # Seen again, newer than the detail we hold: fetch the latest version once more.
+                counters.add("refetched")
+                del kept[conversation_id]
+                queue.append(conversation_id)
+
+    def _detail(self, client: httpx.Client, counters: _Counters, conversation_id: str) -> dict[str, Any] | SourceError:
+        path = f"/conversations/{conversation_id}"
+        counters.add("detail_requests")
+        try:
+            detail = self._request(client, counters, "GET", path)
+        except _RequestFailed as failure:
+            return SourceError(failure.location, failure.message)
+        try:
+            if str(detail["id"]) != conversation_id:
+                return SourceError(f"GET {path}", f"answer is conversation {detail['id']!r}, not {conversation_id!r}")
+            timestamp_seconds(detail["updated_at"])
+        except (KeyError, TypeError, ValueError) as error:
+            return SourceError(f"GET {path}", f"answer is not a conversation with id and updated_at ({error})")
+        detail["id"] = conversation_id
+        return detail
+
+    # --- HTTP with retries -----------------------------------------------------------------------------
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {self._token}",
+                "Intercom-Version": self.intercom_version,
+                "Accept": "application/json",
+            },
+            timeout=self.timeout,
+            limits=httpx.Limits(max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2),
+        )
+
+    def _request(
+        self, client: httpx.Client, counters: _Counters, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict:
+        location = f"{method} {path}"
+        last_problem = "no attempt made"
+        for attempt in range(1, self.retry.max_attempts + 1):
+            if attempt > 1:
+                counters.add("retries")
+            counters.add("requests")
+            wait: float | None = None  # what the server asked for, if anything
+            try:
+                response = client.request(method, path, json=body)
+            except httpx.TimeoutException:
+                last_problem = f"timed out after {self.timeout:g} s"
+            except httpx.TransportError as error:
+                last_problem = f"connection failed ({type(error).__name__})"
+            else:
+                status = response.status_code
+                if 200 <= status < 300:
+                    try:
+                        payload = response.json()
+                    except (json.JSONDecodeError, UnicodeDecodeError):
+                        raise _RequestFailed(location, f"HTTP {status} with a body that is not JSON") from None
+                    if not isinstance(payload, dict):
+                        raise _RequestFailed(location, f"HTTP {status} with a JSON {type(payload).__name__}, not an object")
+                    return payload
+                detail = self._scrub(_error_text(response))
+                if status in (401, 403):
+                    raise SourceAuthError(
+                        f"Intercom rejected the access token on {location}: HTTP {status} {detail}. "
+                        f"Check {TOKEN_ENV} (a valid token with read access to conversations)."
+                    )
+                if status != 429 and status < 500:
+                    raise _RequestFailed(location, f"HTTP {status} {detail}")
+                last_problem = f"HTTP {status} {detail}"
+                if status == 429:
+                    counters.add("rate_limited")
+                wait = self.retry.server_wait(response, self._clock())  # 429, and 503 may say it too
+            if attempt < self.retry.max_attempts:
+                self._sleep(wait if wait is not None else self.retry.backoff(attempt))
+        raise _RequestFailed(location, f"gave up after {self.retry.max_attempts} attempts; last: {last_problem}")
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+
+
+def _window_query(start: float | None, end: float | None) -> dict[str, Any]:
+    """``updated_at`` filters one second wider than [start, end) on each side (see the module docstring)."""
+    filters: list[dict[str, Any]] = []
+    if start is not None:
+        filters.append({"field": "updated_at", "operator": ">", "value": math.ceil(start) - 1})
+    if end is not None:
+        filters.append({"field": "updated_at", "operator": "<", "value": math.ceil(end)})
+    if not filters:
+        return {"field": "updated_at", "operator": ">", "value": 0}
+    if len(filters) == 1:
+        return filters[0]
+    return {"operator": "AND", "value": filters}
+
+
+def _next_cursor(page: dict[str, Any]) -> str | None:
+    pages = page.get("pages")
+    if not isinstance(pages, dict):
+        return None
+    following = pages.get("next")
+    if isinstance(following, dict):
+        cursor = following.get("starting_after")
+        return cursor if isinstance(cursor, str) and cursor else None
+    return None
+
+
+def _error_text(response: httpx.Response) -> str:
+    """``code: message`` from Intercom's ``error.list`` body, else the reason phrase."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.reason_phrase
+    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
+        first = body["errors"][0]
+        if isinstance(first, dict):
+            code, message = first.get("code"), first.get("message")
+            return ": ".join(str(part) for part in (code, message) if part) or response.reason_phrase
+    return response.reason_phrase
