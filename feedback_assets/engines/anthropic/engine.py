@@ -1,0 +1,424 @@
+"""``AnthropicEngine``: the production engine, Claude through the official ``anthropic`` SDK.
+
+It satisfies ``feedback_assets.engines.base.Engine``. Public methods are synchronous (Dagster assets call
+them) and run an event loop inside; ``aclassify`` / ``aextract_themes`` / ``areview_story`` are the same
+work for callers that already run one. How calls are made, validated and retried is in ``structured``
+(answers) and ``runner`` (concurrency, batches, faults); the wording is in ``prompts``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import time
+import warnings
+from functools import partial
+from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
+
+import anthropic
+
+from feedback_assets.domain.models import (
+    ClassificationOutcome,
+    Conversation,
+    Stage1Result,
+    Stage2Result,
+    StoryReview,
+    ThemeOutcome,
+    ThemeRequest,
+    ThemeResult,
+)
+from feedback_assets.engines.anthropic import prompts
+from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError
+from feedback_assets.engines.anthropic.pricing import ModelPrice, price_table
+from feedback_assets.engines.anthropic.runner import (
+    BatchPolicy,
+    CallContext,
+    Job,
+    RunStats,
+    UsageMeter,
+    run_batches,
+    run_messages,
+)
+from feedback_assets.engines.anthropic.structured import (
+    REVIEW,
+    STAGE1,
+    STAGE2,
+    STRUCTURED_OUTPUT_OPTIONS,
+    THEME,
+    CallSettings,
+    StructuredTask,
+    exchange,
+    resolve_strategy,
+)
+from feedback_assets.engines.base import EngineResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STAGE1_MODEL = "claude-haiku-5-5"
+"""Fast model for stage 1 (not on the SDK 2.14 deprecation list)."""
+DEFAULT_STAGE2_MODEL = "claude-sonnet-5-5"
+"""Stronger model for stage 2 (not deprecated; rejects forced tool use, so it answers via JSON schema)."""
+DEFAULT_THEME_MODEL = "claude-sonnet-5-5"
+DEFAULT_CONCURRENCY = 20
+"""Calls in flight at once per engine call (the old system's default). Raise it with the account's rate
+limits; the SDK's retries absorb occasional 429s."""
+DEFAULT_TIMEOUT_SECONDS = 60.0
+"""Per attempt of one call; the SDK retries a timed-out attempt like a 5xx."""
+DEFAULT_MAX_TOKENS = 4096
+"""Room for adaptive thinking plus the answer (answers themselves are a few hundred tokens)."""
+DEFAULT_BATCH_POLL_INTERVAL = 10.0
+DEFAULT_BATCH_POLL_BACKOFF = 1.5
+DEFAULT_BATCH_POLL_MAX_INTERVAL = 120.0
+DEFAULT_BATCH_MAX_REQUESTS = 10_000
+"""Requests per message batch (the API allows 100,000 or 256 MB; smaller batches finish sooner)."""
+DEFAULT_STOP_POLL_INTERVAL = 0.2
+MODES = ("messages", "batches")
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+
+TaskT = TypeVar("TaskT")
+
+STAGE1_TASK = StructuredTask(
+    "record_stage1_classification", "Record the stage 1 classification of the opening customer message.", Stage1Result
+)
+STAGE2_TASK = StructuredTask(
+    "record_stage2_classification", "Record the stage 2 classification of the conversation.", Stage2Result
+)
+THEME_TASK = StructuredTask("record_theme", "Record the product theme of the conversation.", ThemeResult)
+REVIEW_TASK = StructuredTask("record_story_review", "Record the review of one signature group.", StoryReview)
+
+
+def _stage2_consistent(stage1: Stage1Result, stage2: Stage2Result) -> str | None:
+    changed = stage2.conversation_type != stage1.conversation_type
+    if stage2.changed_from_stage1 != changed:
+        return (
+            f"changed_from_stage1 is {str(stage2.changed_from_stage1).lower()} but conversation_type "
+            f"{stage2.conversation_type!r} {'differs from' if changed else 'equals'} the stage 1 type "
+            f"{stage1.conversation_type!r}"
+        )
+    return None
+
+
+def _review_consistent(conversation_ids: Sequence[str], review: StoryReview) -> str | None:
+    if review.decision == "keep":
+        return None if not review.groups else "groups must be empty when decision is 'keep'"
+    expected = sorted(conversation_ids)
+    listed = sorted(conversation_id for group in review.groups for conversation_id in group)
+    if len(review.groups) < 2 or any(not group for group in review.groups):
+        return "a 'split' needs at least two non-empty groups"
+    if listed != expected:
+        unknown = sorted(set(listed) - set(expected))
+        missing = sorted(set(expected) - set(listed))
+        repeated = sorted({cid for cid in listed if listed.count(cid) > 1})
+        return (
+            "groups must contain every conversation id of the group exactly once "
+            f"(unknown: {unknown[:5]}, missing: {missing[:5]}, repeated: {repeated[:5]})"
+        )
+    return None
+
+
+def _resolve_taxonomy(taxonomy: Any) -> dict[str, Any]:
+    """The taxonomy's parsed JSON: a ``Taxonomy`` (its ``.raw``), a mapping, or ``None`` for the bundled one."""
+    if taxonomy is None:
+        try:
+            from feedback_assets.domain.taxonomy import load_taxonomy
+        except ImportError:
+            log.warning("feedback_assets.domain.taxonomy is not available; prompts carry no product taxonomy")
+            return {}
+        taxonomy = load_taxonomy()
+    raw = getattr(taxonomy, "raw", taxonomy)
+    if not isinstance(raw, Mapping):
+        raise ValueError(
+            f"taxonomy must be a Taxonomy (with .raw), a mapping, or None; got {type(taxonomy).__name__}"
+        )
+    return dict(raw)
+
+
+def _warn_if_deprecated(models: Sequence[str]) -> None:
+    try:
+        from anthropic._data import DEPRECATED_MODELS
+    except ImportError:  # pragma: no cover - older SDK layout
+        return
+    for model in sorted(set(models)):
+        if model in DEPRECATED_MODELS:
+            warnings.warn(
+                f"model {model!r} is deprecated (end of life {DEPRECATED_MODELS[model]}); choose a current model",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+
+
+class AnthropicEngine:
+    """Claude engine. Options (all keyword-only; defaults in this module's ``DEFAULT_*`` constants):
+
+    - ``api_key``: default ``ANTHROPIC_API_KEY``; missing → ``EngineAuthError`` naming that setting.
+    - ``base_url``: default ``None`` = the SDK's own handling (``ANTHROPIC_BASE_URL``, else the public API).
+    - ``stage1_model`` (fast), ``stage2_model``, ``theme_model`` (stronger), ``review_model`` (default:
+      ``theme_model``). Every model needs a price (``prices``).
+    - ``concurrency``: calls in flight at once (default 20). ``timeout``: seconds per attempt (default 60).
+      ``max_retries``: the SDK's retries for 408/409/429/5xx/connection errors, honouring ``retry-after`` /
+      ``retry-after-ms`` (default the SDK's, 2).
+    - ``mode``: ``"messages"`` (interactive, default) or ``"batches"`` (Message Batches API, half price,
+      minutes to hours). ``batch_poll_interval`` / ``batch_poll_backoff`` / ``batch_poll_max_interval``
+      (seconds, factor, seconds) and ``batch_max_requests`` govern batches.
+    - ``prices``: ``{model: {"input", "output", "cache_read", "cache_write"}}`` in USD per million tokens,
+      laid over ``pricing.DEFAULT_PRICES``.
+    - ``taxonomy``: a ``Taxonomy`` / mapping / ``None`` (= ``feedback_assets.domain.taxonomy.load_taxonomy()``).
+    - ``should_stop``: a callable polled every ``stop_poll_interval`` seconds; true → cancel in-flight calls
+      and raise ``EngineStopped``.
+    - ``structured_output``: ``"auto"`` (forced tool, or JSON schema for models that reject forced tools),
+      ``"tool"`` or ``"json_schema"``. ``max_tokens`` per answer, ``effort`` (``output_config.effort``; default
+      ``None`` = the model's default), ``max_support_replies`` shown to stage 2 and themes.
+
+    401/403 raise ``EngineAuthError`` at once. Any other failure of one conversation (retries exhausted,
+    timeout, invalid answer after the corrective retry, batch entry errored/expired/canceled) is recorded on
+    its outcome (``error``) and counted in ``last_stats.failures``; the caller decides what share is too many.
+    """
+
+    name = "anthropic"
+    prompt_version = prompts.PROMPT_VERSION
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        stage1_model: str = DEFAULT_STAGE1_MODEL,
+        stage2_model: str = DEFAULT_STAGE2_MODEL,
+        theme_model: str = DEFAULT_THEME_MODEL,
+        review_model: str | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        max_retries: int = anthropic.DEFAULT_MAX_RETRIES,
+        mode: str = "messages",
+        batch_poll_interval: float = DEFAULT_BATCH_POLL_INTERVAL,
+        batch_poll_backoff: float = DEFAULT_BATCH_POLL_BACKOFF,
+        batch_poll_max_interval: float = DEFAULT_BATCH_POLL_MAX_INTERVAL,
+        batch_max_requests: int = DEFAULT_BATCH_MAX_REQUESTS,
+        prices: Mapping[str, ModelPrice | Mapping[str, Any]] | None = None,
+        taxonomy: Any = None,
+        should_stop: Callable[[], bool] | None = None,
+        stop_poll_interval: float = DEFAULT_STOP_POLL_INTERVAL,
+        structured_output: str = "auto",
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        effort: str | None = None,
+        max_support_replies: int = prompts.MAX_SUPPORT_REPLIES,
+    ) -> None:
+        key = (api_key if api_key is not None else os.environ.get(API_KEY_SETTING, "")).strip()
+        if not key:
+            raise EngineAuthError(f"the anthropic engine needs an API key: set {API_KEY_SETTING}")
+        self._api_key = key
+        self._base_url = base_url
+
+        _require(isinstance(concurrency, int) and concurrency >= 1, "concurrency", "an integer >= 1", concurrency)
+        _require(_positive(timeout), "timeout", "a number of seconds > 0", timeout)
+        _require(isinstance(max_retries, int) and max_retries >= 0, "max_retries", "an integer >= 0", max_retries)
+        _require(mode in MODES, "mode", f"one of {', '.join(MODES)}", mode)
+        _require(_positive(batch_poll_interval), "batch_poll_interval", "seconds > 0", batch_poll_interval)
+        _require(_positive(batch_poll_backoff) and batch_poll_backoff >= 1, "batch_poll_backoff", "a factor >= 1",
+                 batch_poll_backoff)
+        _require(_positive(batch_poll_max_interval) and batch_poll_max_interval >= batch_poll_interval,
+                 "batch_poll_max_interval", "seconds >= batch_poll_interval", batch_poll_max_interval)
+        _require(isinstance(batch_max_requests, int) and 1 <= batch_max_requests <= 100_000, "batch_max_requests",
+                 "an integer from 1 to 100000", batch_max_requests)
+        _require(should_stop is None or callable(should_stop), "should_stop", "a callable or None", should_stop)
+        _require(_positive(stop_poll_interval), "stop_poll_interval", "seconds > 0", stop_poll_interval)
+        _require(structured_output in STRUCTURED_OUTPUT_OPTIONS, "structured_output",
+                 f"one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}", structured_output)
+        _require(isinstance(max_tokens, int) and max_tokens >= 1, "max_tokens", "an integer >= 1", max_tokens)
+        _require(effort is None or effort in EFFORT_LEVELS, "effort", f"None or one of {', '.join(EFFORT_LEVELS)}",
+                 effort)
+        _require(isinstance(max_support_replies, int) and max_support_replies >= 1, "max_support_replies",
+                 "an integer >= 1", max_support_replies)
+
+        review_model = review_model or theme_model
+        self.stage1_model, self.stage2_model, self.theme_model, self.review_model = (
+            stage1_model, stage2_model, theme_model, review_model
+        )
+        models = {"stage1_model": stage1_model, "stage2_model": stage2_model, "theme_model": theme_model,
+                  "review_model": review_model}
+        for option, model in models.items():
+            _require(isinstance(model, str) and bool(model.strip()), option, "a model id", model)
+        self._prices = price_table(prices)
+        unpriced = sorted({model for model in models.values() if model not in self._prices})
+        if unpriced:
+            raise ValueError(
+                f"no price for model(s) {', '.join(unpriced)}: pass prices={{model: {{'input': ..., 'output': ..., "
+                f"'cache_read': ..., 'cache_write': ...}}}} (USD per million tokens)"
+            )
+        _warn_if_deprecated(list(models.values()))
+
+        self.classification_model = stage1_model if stage1_model == stage2_model else f"{stage1_model}/{stage2_model}"
+        """Stored in the ``model`` column: ``stage1/stage2`` when the stages use different models."""
+        self.concurrency = concurrency
+        self.timeout = float(timeout)
+        self.max_retries = max_retries
+        self.mode = mode
+        self.should_stop = should_stop
+        self.stop_poll_interval = float(stop_poll_interval)
+        self.max_support_replies = max_support_replies
+        self._batch_policy = BatchPolicy(
+            poll_interval=float(batch_poll_interval),
+            poll_backoff=float(batch_poll_backoff),
+            poll_max_interval=float(batch_poll_max_interval),
+            max_requests=batch_max_requests,
+        )
+        self.last_stats: RunStats | None = None
+        """Counters of the latest public call (failures, requests, corrective retries, usage, elapsed)."""
+
+        shared = prompts.shared_system_text(_resolve_taxonomy(taxonomy))
+
+        def settings(stage: str, task: StructuredTask[Any], model: str, task_text: str) -> CallSettings:
+            return CallSettings(
+                stage=stage,
+                task=task,
+                model=model,
+                strategy=resolve_strategy(structured_output, model),
+                system=prompts.system_blocks(shared, task_text),
+                max_tokens=max_tokens,
+                effort=effort,
+            )
+
+        self._stage1 = settings(STAGE1, STAGE1_TASK, stage1_model, prompts.STAGE1_TASK)
+        self._stage2 = settings(STAGE2, STAGE2_TASK, stage2_model, prompts.STAGE2_TASK)
+        self._theme = settings(THEME, THEME_TASK, theme_model, prompts.THEME_TASK)
+        self._review = settings(REVIEW, REVIEW_TASK, review_model, prompts.REVIEW_TASK)
+
+    def __repr__(self) -> str:  # never shows the key
+        return (
+            f"AnthropicEngine(mode={self.mode!r}, stage1_model={self.stage1_model!r}, "
+            f"stage2_model={self.stage2_model!r}, theme_model={self.theme_model!r}, concurrency={self.concurrency})"
+        )
+
+    # ----- public, synchronous -------------------------------------------------------------------------------
+
+    def classify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
+        """Stage 1 for each conversation and stage 2 for those where support replied; outcomes in input order."""
+        return _run_sync(lambda: self.aclassify(conversations))
+
+    def extract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
+        """One theme per request; outcomes in input order."""
+        return _run_sync(lambda: self.aextract_themes(requests))
+
+    def review_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
+        """Keep or split one signature group; ``None`` (no opinion) for groups under two conversations or when
+        the answer stayed invalid after the corrective retry (logged and counted in ``last_stats``)."""
+        return _run_sync(lambda: self.areview_story(issue_signature, requests))
+
+    # ----- public, asynchronous ------------------------------------------------------------------------------
+
+    async def aclassify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
+        jobs = [self._classification_job(conversation) for conversation in conversations]
+        outcomes, stats = await self._run(jobs, self.mode)
+        return EngineResult(outcomes=outcomes, usage=stats.usage)
+
+    async def aextract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
+        jobs = [self._theme_job(request) for request in requests]
+        outcomes, stats = await self._run(jobs, self.mode)
+        return EngineResult(outcomes=outcomes, usage=stats.usage)
+
+    async def areview_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
+        if len(requests) < 2:
+            return None
+        # One call: always interactive, a batch round-trip would cost minutes for a single answer.
+        outcomes, _ = await self._run([self._review_job(issue_signature, requests)], "messages")
+        review, error = outcomes[0]
+        if error:
+            log.warning("story review of %s failed: %s", issue_signature, error)
+        return review
+
+    # ----- jobs (generators driven by runner) ----------------------------------------------------------------
+
+    def _classification_job(self, conversation: Conversation) -> Job[ClassificationOutcome]:
+        conversation_id = conversation.conversation_id
+        stage1, error = yield from exchange(self._stage1, prompts.stage1_user_text(conversation))
+        if stage1 is None:
+            return ClassificationOutcome(conversation_id=conversation_id, error=error)
+        if not conversation.support_messages:
+            return ClassificationOutcome(conversation_id=conversation_id, stage1=stage1)
+        stage2, error = yield from exchange(
+            self._stage2,
+            prompts.stage2_user_text(conversation, stage1, self.max_support_replies),
+            partial(_stage2_consistent, stage1),
+        )
+        return ClassificationOutcome(conversation_id=conversation_id, stage1=stage1, stage2=stage2, error=error)
+
+    def _theme_job(self, request: ThemeRequest) -> Job[ThemeOutcome]:
+        theme, error = yield from exchange(self._theme, prompts.theme_user_text(request, self.max_support_replies))
+        return ThemeOutcome(conversation_id=request.conversation.conversation_id, theme=theme, error=error)
+
+    def _review_job(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> Job[tuple[Any, str | None]]:
+        conversation_ids = [request.conversation.conversation_id for request in requests]
+        result = yield from exchange(
+            self._review,
+            prompts.review_user_text(issue_signature, requests),
+            partial(_review_consistent, conversation_ids),
+        )
+        return result
+
+    # ----- running -------------------------------------------------------------------------------------------
+
+    def _client(self) -> anthropic.AsyncAnthropic:
+        return anthropic.AsyncAnthropic(
+            api_key=self._api_key, base_url=self._base_url, timeout=self.timeout, max_retries=self.max_retries
+        )
+
+    async def _run(self, jobs: Sequence[Job[Any]], mode: str) -> tuple[list[Any], RunStats]:
+        stats = RunStats(items=len(jobs))
+        self.last_stats = stats
+        if not jobs:
+            return [], stats
+        started = time.perf_counter()
+        meter = UsageMeter(self._prices, batch=mode == "batches")
+        try:
+            async with self._client() as client:
+                context = CallContext(
+                    client, meter, stats, api_key=self._api_key, max_retries=self.max_retries, timeout=self.timeout
+                )
+                if mode == "batches":
+                    outcomes = await run_batches(
+                        context, jobs, policy=self._batch_policy, should_stop=self.should_stop,
+                        stop_poll_interval=self.stop_poll_interval,
+                    )
+                else:
+                    outcomes = await run_messages(
+                        context, jobs, concurrency=self.concurrency, should_stop=self.should_stop,
+                        stop_poll_interval=self.stop_poll_interval,
+                    )
+        finally:
+            for job in jobs:
+                job.close()
+            stats.usage = meter.total()
+            stats.elapsed_seconds = time.perf_counter() - started
+        stats.failures = sum(1 for outcome in outcomes if _error_of(outcome))
+        return outcomes, stats
+
+
+def _error_of(outcome: Any) -> str | None:
+    if isinstance(outcome, tuple):
+        return outcome[1]
+    return getattr(outcome, "error", None)
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _require(condition: bool, option: str, expected: str, value: Any) -> None:
+    if not condition:
+        raise ValueError(f"AnthropicEngine option {option} must be {expected}, got {value!r}")
+
+
+def _run_sync(make: Callable[[], Awaitable[TaskT]]) -> TaskT:
+    """Runs the coroutine on a fresh event loop; from inside a running loop, on a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_as_coroutine(make))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="anthropic-engine") as pool:
+        return pool.submit(asyncio.run, _as_coroutine(make)).result()
+
+
+async def _as_coroutine(make: Callable[[], Awaitable[TaskT]]) -> TaskT:
+    return await make()

@@ -1,0 +1,393 @@
+"""Drives the stage generators of ``structured.exchange`` against the API, in one of two modes.
+
+``messages`` (interactive): a pool of ``concurrency`` workers; each takes the next job and runs its whole
+chain (stage 1, then stage 2 when support replied, each with its possible corrective retry) call after
+call, then takes the next job. A worker is a slot: at most ``concurrency`` calls are in flight and, while
+jobs remain, every slot is busy — nobody waits for the slowest call of a batch.
+
+``batches`` (Message Batches API): every job's next request goes into one batch (split at
+``batch_max_requests``), the batch is polled with backoff until it ended, results are mapped back by
+``custom_id``, and the jobs advance; the next round (stage 2, corrective retries) is submitted only after the
+previous round's results arrived. Errored / expired / canceled entries become recorded failures.
+
+Both modes: 401/403 raise ``EngineAuthError`` at once (and cancel everything else), other API failures after
+the SDK's retries become a ``CallFailure`` for that job only, ``should_stop`` and task cancellation stop
+promptly and leave no task behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Generator, Sequence, TypeVar
+
+import anthropic
+
+from feedback_assets.domain.models import TokenUsage
+from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError, EngineStopped
+from feedback_assets.engines.anthropic.pricing import ModelPrice, usage_cost
+from feedback_assets.engines.anthropic.structured import CallFailure, ModelRequest
+
+log = logging.getLogger(__name__)
+
+OutcomeT = TypeVar("OutcomeT")
+Job = Generator[ModelRequest, Any, OutcomeT]
+
+
+@dataclass
+class RunStats:
+    """Counters of one engine call, for asset metadata and failure-share checks."""
+
+    items: int = 0
+    failures: int = 0
+    requests: int = 0
+    corrective_retries: int = 0
+    call_failures: int = 0
+    batches: int = 0
+    elapsed_seconds: float = 0.0
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "failures": self.failures,
+            "requests": self.requests,
+            "corrective_retries": self.corrective_retries,
+            "call_failures": self.call_failures,
+            "batches": self.batches,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            **self.usage.model_dump(),
+        }
+
+
+class UsageMeter:
+    """Sums tokens and cost over calls; cost summed unrounded, rounded once at the end."""
+
+    def __init__(self, prices: dict[str, ModelPrice], *, batch: bool) -> None:
+        self._prices = prices
+        self._batch = batch
+        self._totals = {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0}
+        self._cost = 0.0
+
+    def add(self, model: str, message: Any) -> None:
+        usage = getattr(message, "usage", None)
+        if usage is None:
+            return
+        one = usage_cost(
+            self._prices[model],
+            input_tokens=usage.input_tokens or 0,
+            output_tokens=usage.output_tokens or 0,
+            cache_read_tokens=usage.cache_read_input_tokens or 0,
+            cache_write_tokens=usage.cache_creation_input_tokens or 0,
+            batch=self._batch,
+        )
+        for key in self._totals:
+            self._totals[key] += getattr(one, key)
+        self._cost += one.cost_usd
+
+    def total(self) -> TokenUsage:
+        return TokenUsage(**self._totals, cost_usd=round(self._cost, 6))
+
+
+def _redact(text: str, secret: str | None) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def auth_error(error: anthropic.APIStatusError, secret: str | None) -> EngineAuthError:
+    """The exception for a 401/403: names the setting, the status and the API's reason, never the key."""
+    kind = "authentication" if error.status_code == 401 else "permission"
+    detail = _redact(_api_error_text(error), secret)
+    return EngineAuthError(
+        f"Anthropic API refused the request ({error.status_code} {kind} error: {detail}). "
+        f"Check the {API_KEY_SETTING} setting (a valid key for this workspace with access to the models)."
+    )
+
+
+def _api_error_text(error: anthropic.APIStatusError) -> str:
+    body = error.body if isinstance(error.body, dict) else {}
+    inner = body.get("error") if isinstance(body.get("error"), dict) else {}
+    error_type = inner.get("type") or type(error).__name__
+    message = inner.get("message") or ""
+    request_id = getattr(error, "request_id", None)
+    text = f"{error_type}: {message}" if message else str(error_type)
+    return f"{text} [request {request_id}]" if request_id else text
+
+
+def describe_failure(error: Exception, *, max_retries: int, timeout: float, secret: str | None) -> str:
+    """One line for a recorded failure after the SDK gave up."""
+    if isinstance(error, anthropic.APITimeoutError):
+        text = f"timed out after {timeout:g} s per attempt ({max_retries} retries)"
+    elif isinstance(error, anthropic.APIConnectionError):
+        cause = error.__cause__ or error
+        text = f"connection failed ({type(cause).__name__}: {cause}) after {max_retries} retries"
+    elif isinstance(error, anthropic.APIStatusError):
+        retried = f" after {max_retries} retries" if _retryable_status(error.status_code) else ""
+        text = f"API error {error.status_code} {_api_error_text(error)}{retried}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return _redact(text, secret)
+
+
+def _retryable_status(status: int) -> bool:
+    return status in (408, 409, 429) or status >= 500
+
+
+class CallContext:
+    """Per-run state shared by the drivers: client, prices, counters, and error policy."""
+
+    def __init__(
+        self,
+        client: anthropic.AsyncAnthropic,
+        meter: UsageMeter,
+        stats: RunStats,
+        *,
+        api_key: str | None,
+        max_retries: int,
+        timeout: float,
+    ) -> None:
+        self.client = client
+        self.meter = meter
+        self.stats = stats
+        self.api_key = api_key
+        self.max_retries = max_retries
+        self.timeout = timeout
+
+    def count_request(self, request: ModelRequest) -> None:
+        self.stats.requests += 1
+        if request.corrective:
+            self.stats.corrective_retries += 1
+
+    def describe(self, error: Exception) -> str:
+        return describe_failure(error, max_retries=self.max_retries, timeout=self.timeout, secret=self.api_key)
+
+    def failure(self, error: Exception) -> CallFailure:
+        self.stats.call_failures += 1
+        return CallFailure(self.describe(error))
+
+    async def create_message(self, request: ModelRequest) -> Any:
+        """``messages.create`` with the error policy applied: a message, a ``CallFailure``, or a raise."""
+        self.count_request(request)
+        try:
+            message = await self.client.messages.create(**request.params)
+        except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as error:
+            raise auth_error(error, self.api_key) from None
+        except anthropic.APIError as error:
+            return self.failure(error)
+        self.meter.add(request.model, message)
+        return message
+
+
+def _start(job: Job[OutcomeT]) -> tuple[ModelRequest | None, OutcomeT | None]:
+    try:
+        return next(job), None
+    except StopIteration as stop:
+        return None, stop.value
+
+
+def _advance(job: Job[OutcomeT], response: Any) -> tuple[ModelRequest | None, OutcomeT | None]:
+    try:
+        return job.send(response), None
+    except StopIteration as stop:
+        return None, stop.value
+
+
+async def _watch_stop(should_stop: Callable[[], bool], interval: float) -> None:
+    while True:
+        if should_stop():
+            raise EngineStopped("stopped on request (should_stop returned true); in-flight calls were cancelled")
+        await asyncio.sleep(interval)
+
+
+async def supervise(
+    work: Sequence[Awaitable[Any]],
+    should_stop: Callable[[], bool] | None,
+    stop_poll_interval: float,
+) -> None:
+    """Runs ``work`` to completion; the first exception (or a stop request, or our own cancellation)
+    cancels every other task and is re-raised once they are all gone."""
+    tasks = [asyncio.ensure_future(item) for item in work]
+    watcher = asyncio.ensure_future(_watch_stop(should_stop, stop_poll_interval)) if should_stop else None
+    everything = tasks + ([watcher] if watcher else [])
+    try:
+        pending: set[asyncio.Future[Any]] = set(tasks)
+        while pending:
+            done, _ = await asyncio.wait(
+                pending | ({watcher} if watcher else set()), return_when=asyncio.FIRST_COMPLETED
+            )
+            for finished in done:
+                if finished.exception() is not None:
+                    raise finished.exception()  # type: ignore[misc]
+            pending -= done
+    finally:
+        for task in everything:
+            task.cancel()
+        await asyncio.gather(*everything, return_exceptions=True)
+
+
+async def run_messages(
+    context: CallContext,
+    jobs: Sequence[Job[OutcomeT]],
+    *,
+    concurrency: int,
+    should_stop: Callable[[], bool] | None,
+    stop_poll_interval: float,
+) -> list[OutcomeT]:
+    """Interactive mode: a worker pool of ``concurrency`` slots over the jobs (see module docstring)."""
+    outcomes: list[Any] = [None] * len(jobs)
+    queue = iter(range(len(jobs)))  # shared by the workers; safe because they run on one event loop
+
+    async def worker() -> None:
+        for index in queue:
+            request, outcome = _start(jobs[index])
+            while request is not None:
+                response = await context.create_message(request)
+                request, outcome = _advance(jobs[index], response)
+            outcomes[index] = outcome
+
+    workers = [worker() for _ in range(min(concurrency, len(jobs)))]
+    await supervise(workers, should_stop, stop_poll_interval)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class BatchPolicy:
+    poll_interval: float
+    poll_backoff: float
+    poll_max_interval: float
+    max_requests: int
+
+
+async def run_batches(
+    context: CallContext,
+    jobs: Sequence[Job[OutcomeT]],
+    *,
+    policy: BatchPolicy,
+    should_stop: Callable[[], bool] | None,
+    stop_poll_interval: float,
+) -> list[OutcomeT]:
+    """Message Batches mode: rounds of batches until every job finished (see module docstring)."""
+    outcomes: list[Any] = [None] * len(jobs)
+    pending: dict[int, ModelRequest] = {}
+    for index, job in enumerate(jobs):
+        request, outcome = _start(job)
+        if request is None:
+            outcomes[index] = outcome
+        else:
+            pending[index] = request
+
+    round_number = 0
+    while pending:
+        round_number += 1
+        custom_ids = {f"r{round_number}-{index}": index for index in pending}
+        for request in pending.values():
+            context.count_request(request)
+        responses = await _batch_round(context, custom_ids, pending, policy, should_stop, stop_poll_interval)
+        current, pending = pending, {}
+        for custom_id, index in custom_ids.items():
+            response = responses.get(custom_id) or CallFailure(f"the batch returned no result for {custom_id}")
+            if isinstance(response, CallFailure):
+                context.stats.call_failures += 1
+            else:
+                context.meter.add(current[index].model, response)
+            request, outcome = _advance(jobs[index], response)
+            if request is None:
+                outcomes[index] = outcome
+            else:
+                pending[index] = request
+    return outcomes
+
+
+async def _batch_round(
+    context: CallContext,
+    custom_ids: dict[str, int],
+    requests: dict[int, ModelRequest],
+    policy: BatchPolicy,
+    should_stop: Callable[[], bool] | None,
+    stop_poll_interval: float,
+) -> dict[str, Any]:
+    entries = [{"custom_id": custom_id, "params": requests[index].params} for custom_id, index in custom_ids.items()]
+    chunks = [entries[start : start + policy.max_requests] for start in range(0, len(entries), policy.max_requests)]
+    responses: dict[str, Any] = {}
+
+    async def one_batch(chunk: list[dict[str, Any]]) -> None:
+        responses.update(await _run_one_batch(context, chunk, policy, should_stop))
+
+    # The stop watcher of ``supervise`` is not needed here: polling checks should_stop itself and cancels
+    # the batch on the server, which a plain task cancellation could not do.
+    await supervise([one_batch(chunk) for chunk in chunks], None, stop_poll_interval)
+    return responses
+
+
+async def _run_one_batch(
+    context: CallContext,
+    entries: list[dict[str, Any]],
+    policy: BatchPolicy,
+    should_stop: Callable[[], bool] | None,
+) -> dict[str, Any]:
+    batches = context.client.messages.batches
+    try:
+        batch = await batches.create(requests=entries)  # type: ignore[arg-type]
+    except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as error:
+        raise auth_error(error, context.api_key) from None
+    except anthropic.APIError as error:
+        reason = f"batch submission failed: {context.describe(error)}"
+        return {entry["custom_id"]: CallFailure(reason) for entry in entries}
+    context.stats.batches += 1
+    log.info("submitted message batch %s with %d requests", batch.id, len(entries))
+
+    interval = policy.poll_interval
+    try:
+        while batch.processing_status != "ended":
+            if should_stop is not None and should_stop():
+                raise EngineStopped(f"stopped on request while message batch {batch.id} was processing")
+            await asyncio.sleep(interval)
+            interval = min(interval * policy.poll_backoff, policy.poll_max_interval)
+            try:
+                batch = await batches.retrieve(batch.id)
+            except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as error:
+                raise auth_error(error, context.api_key) from None
+    except BaseException:
+        await _cancel_quietly(context, batch.id)
+        raise
+
+    results: dict[str, Any] = {}
+    try:
+        async for item in await batches.results(batch.id):
+            results[item.custom_id] = _batch_entry(item.result)
+    except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as error:
+        raise auth_error(error, context.api_key) from None
+    except anthropic.APIError as error:
+        reason = context.describe(error)
+        for entry in entries:
+            results.setdefault(entry["custom_id"], CallFailure(f"could not read batch results: {reason}"))
+    return results
+
+
+def _batch_entry(result: Any) -> Any:
+    kind = getattr(result, "type", None)
+    if kind == "succeeded":
+        return result.message
+    if kind == "errored":
+        error = getattr(getattr(result, "error", None), "error", None)
+        error_type = getattr(error, "type", "error")
+        message = getattr(error, "message", "")
+        return CallFailure(f"batch request errored ({error_type}: {message})")
+    if kind == "expired":
+        return CallFailure("batch request expired before it was processed")
+    if kind == "canceled":
+        return CallFailure("batch request was canceled")
+    return CallFailure(f"unknown batch result type {kind!r}")
+
+
+async def _cancel_quietly(context: CallContext, batch_id: str) -> None:
+    try:
+        await asyncio.shield(context.client.messages.batches.cancel(batch_id))
+        log.warning("canceled message batch %s", batch_id)
+    except BaseException as error:  # noqa: BLE001 - best effort while already stopping
+        log.warning("could not cancel message batch %s: %s", batch_id, error)
+
+
+def elapsed_since(start: float) -> float:
+    return time.perf_counter() - start
