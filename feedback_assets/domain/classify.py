@@ -1,0 +1,81 @@
+"""Classification of one run's conversations through any engine, as rows of the ``classifications`` table.
+
+The engine answers stage 1 (and stage 2 where support replied); this module adds the deterministic
+resolution signal, derives ``final_type`` (stage 2's type when stage 2 ran, else stage 1's) and turns every
+engine failure — an error outcome, a missing or empty outcome — into a row with ``error`` set and no type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from feedback_assets.domain.models import ClassificationOutcome, Conversation, TokenUsage
+from feedback_assets.domain.resolution import detect_resolution
+from feedback_assets.engines.base import Engine
+
+
+@dataclass
+class ClassificationBatch:
+    rows: list[dict[str, Any]]
+    """One per input conversation, in input order; keys = the ``classifications`` columns minus the run id."""
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    failures: int = 0
+
+
+def _row(engine: Engine, conversation: Conversation, outcome: ClassificationOutcome | None, error: str | None) -> dict[str, Any]:
+    resolution = detect_resolution(conversation.support_messages)
+    first = outcome.stage1 if outcome and not error else None
+    second = outcome.stage2 if first else None
+    return {
+        "conversation_id": conversation.conversation_id,
+        "stage1_type": first.conversation_type if first else None,
+        "stage1_confidence": first.confidence if first else None,
+        "urgency": first.urgency if first else None,
+        "routing_team": first.routing_team if first else None,
+        "auto_response_eligible": first.auto_response_eligible if first else None,
+        "key_signals": list(first.key_signals) if first else None,
+        "stage2_type": second.conversation_type if second else None,
+        "stage2_confidence": second.confidence if second else None,
+        "classification_changed": (second.conversation_type != first.conversation_type) if second and first else None,
+        "disambiguation_level": second.disambiguation_level if second else None,
+        "customer_said": second.customer_said if second else None,
+        "support_revealed": second.support_revealed if second else None,
+        "support_insights": list(second.support_insights) if second else None,
+        "resolution_action": resolution.action if resolution else None,
+        "resolution_category": resolution.category if resolution else None,
+        "resolution_suggested_type": resolution.suggested_type if resolution else None,
+        "final_type": (second or first).conversation_type if first else None,
+        "engine": engine.name,
+        "model": engine.classification_model,
+        "prompt_version": engine.prompt_version,
+        "error": error,
+    }
+
+
+def classify_conversations(engine: Engine, conversations: Sequence[Conversation]) -> ClassificationBatch:
+    """Classify ``conversations`` (one run) with ``engine``; see the module docstring."""
+    if not conversations:
+        return ClassificationBatch(rows=[])
+    result = engine.classify(conversations)
+    expected = {conversation.conversation_id for conversation in conversations}
+    outcomes: dict[str, ClassificationOutcome] = {}
+    for outcome in result.outcomes:
+        # The first outcome per id counts; outcomes for ids that were not asked about are ignored.
+        if outcome.conversation_id in expected:
+            outcomes.setdefault(outcome.conversation_id, outcome)
+    rows = []
+    failures = 0
+    for conversation in conversations:
+        outcome = outcomes.get(conversation.conversation_id)
+        if outcome is None:
+            error = f"engine {engine.name} returned no outcome for conversation {conversation.conversation_id}"
+        elif outcome.error:
+            error = outcome.error
+        elif outcome.stage1 is None:
+            error = f"engine {engine.name} returned neither a stage 1 result nor an error"
+        else:
+            error = None
+        failures += error is not None
+        rows.append(_row(engine, conversation, outcome, error))
+    return ClassificationBatch(rows=rows, usage=result.usage, failures=failures)

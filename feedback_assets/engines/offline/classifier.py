@@ -1,0 +1,191 @@
+"""Offline stage 1 and stage 2: conversation type from generic language cues, never from the taxonomy.
+
+Stage 1 reads the customer's opening message (subject and body). Stage 2, which runs only when support
+replied, rescores every customer message and adds the resolution support's replies describe
+(``domain.resolution``): a refund processed points to billing, a docs link to a how-to question, a
+confirmed bug to a product issue. Instruction-like sentences are dropped before scoring (``domain.text``),
+so text addressed to a classifier changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
+from feedback_assets.domain.resolution import detect_resolution
+from feedback_assets.domain.text import truncate, without_instructions
+from feedback_assets.engines.offline.cues import (
+    TYPE_CUES,
+    TYPE_PRIORITY,
+    URGENCY_CUES,
+    URL_PATTERN,
+    Cue,
+    match_cues,
+)
+
+RESOLUTION_WEIGHT = 3.0
+"""What a recognised resolution adds to the type it suggests in stage 2 (about one strong cue)."""
+SPAM_LINKS = 3
+"""A message with this many links scores as spam as much as one spam cue does."""
+EXCERPT_CHARS = 300
+
+ROUTING_TEAMS = {
+    "product_issue": "technical_support",
+    "how_to_question": "customer_success",
+    "feature_request": "product",
+    "account_issue": "account_support",
+    "billing_question": "billing",
+    "configuration_help": "technical_support",
+    "general_inquiry": "customer_success",
+    "spam": "spam_review",
+}
+BASE_URGENCY = {
+    "product_issue": "normal",
+    "account_issue": "normal",
+    "billing_question": "normal",
+    "configuration_help": "low",
+    "how_to_question": "low",
+    "feature_request": "low",
+    "general_inquiry": "low",
+    "spam": "low",
+}
+# Types an automatic answer (help article, reset link) can settle when the reading is clear.
+AUTO_RESPONSE_TYPES = frozenset({"how_to_question", "configuration_help", "account_issue"})
+
+
+@dataclass(frozen=True)
+class TypeScores:
+    scores: dict[str, float]
+    signals: list[Cue]
+
+    @property
+    def ranked(self) -> list[tuple[str, float]]:
+        return sorted(self.scores.items(), key=lambda item: (-item[1], TYPE_PRIORITY.index(item[0])))
+
+    @property
+    def best(self) -> str:
+        conversation_type, score = self.ranked[0]
+        return conversation_type if score > 0 else "general_inquiry"
+
+    @property
+    def margin(self) -> float:
+        ranked = self.ranked
+        return ranked[0][1] - ranked[1][1]
+
+
+def score_types(text: str) -> TypeScores:
+    scores = {conversation_type: 0.0 for conversation_type in TYPE_PRIORITY}
+    signals: list[Cue] = []
+    for conversation_type, cues in TYPE_CUES.items():
+        for cue in match_cues(text, cues):
+            scores[conversation_type] += cue.weight
+            signals.append(cue)
+    if len(URL_PATTERN.findall(text)) >= SPAM_LINKS:
+        scores["spam"] += 3.0
+    return TypeScores(scores, signals)
+
+
+def _confidence(scores: TypeScores, *, confirmed: bool = False) -> str:
+    top = scores.ranked[0][1]
+    if top <= 0:
+        return "low"
+    if confirmed or (top >= 2.5 and scores.margin >= 2.0):
+        return "high"
+    return "medium" if scores.margin >= 1.0 else "low"
+
+
+def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
+    if conversation_type == "spam":
+        return "low", []
+    for level in ("critical", "high", "low"):
+        found = match_cues(text, URGENCY_CUES[level])
+        if level == "critical" and found and conversation_type in ("general_inquiry", "feature_request"):
+            level = "high"  # "urgent" on a question or wish is emphasis, not an outage
+        if found:
+            return level, found
+    return BASE_URGENCY[conversation_type], []
+
+
+def customer_text(conversation: Conversation) -> str:
+    """The opening message as the analysis reads it: subject + body, instruction-like sentences removed."""
+    return without_instructions(" ".join(filter(None, (conversation.subject, conversation.body))))
+
+
+def _signal_labels(cues: list[Cue], text: str) -> list[str]:
+    labels = []
+    for cue in cues:
+        match = cue.pattern.search(text)
+        if match:
+            phrase = " ".join(match.group(0).lower().split())
+            if phrase not in labels:
+                labels.append(phrase)
+    return labels[:10]
+
+
+def stage1(conversation: Conversation) -> Stage1Result:
+    text = customer_text(conversation)
+    scores = score_types(text)
+    conversation_type = scores.best
+    level, urgency_cues = urgency(text, conversation_type)
+    confidence = _confidence(scores)
+    return Stage1Result(
+        conversation_type=conversation_type,
+        confidence=confidence,
+        urgency=level,
+        key_signals=_signal_labels(scores.signals + urgency_cues, text),
+        routing_team=ROUTING_TEAMS[conversation_type],
+        auto_response_eligible=(
+            conversation_type in AUTO_RESPONSE_TYPES and confidence == "high" and level in ("low", "normal")
+        ),
+    )
+
+
+def _sentence_with(text: str, phrase: str) -> str:
+    lowered = text.lower().replace("\u2019", "'")
+    position = lowered.find(phrase)
+    if position < 0:
+        return truncate(text, EXCERPT_CHARS)
+    start = max(lowered.rfind(". ", 0, position), lowered.rfind("\n", 0, position)) + 1
+    return truncate(text[start:].strip(), EXCERPT_CHARS)
+
+
+def stage2(conversation: Conversation, first: Stage1Result) -> Stage2Result:
+    """Requires support replies (the caller checks); see the module docstring."""
+    customer = " ".join([customer_text(conversation), *map(without_instructions, conversation.customer_messages)])
+    scores = score_types(customer)
+    resolution: ResolutionSignal | None = detect_resolution(conversation.support_messages)
+    if resolution and resolution.suggested_type:
+        scores.scores[resolution.suggested_type] += RESOLUTION_WEIGHT
+    conversation_type = scores.best
+    changed = conversation_type != first.conversation_type
+    supported = bool(resolution and resolution.suggested_type == conversation_type)
+    if changed:
+        disambiguation = "high" if supported else "medium"
+    else:
+        disambiguation = "low" if resolution else "none"
+
+    insights: list[str] = []
+    if resolution:
+        insights.append(f"support reply: {resolution.action} ({resolution.category}), said {resolution.matched_phrase!r}")
+        if resolution.suggested_type:
+            insights.append(f"resolution points to {resolution.suggested_type}")
+    if changed:
+        insights.append(f"type changed from {first.conversation_type} to {conversation_type}")
+    if len(conversation.customer_messages):
+        insights.append(f"{len(conversation.customer_messages)} customer follow-up(s) read")
+
+    support_text = " ".join(conversation.support_messages)
+    revealed = (
+        _sentence_with(support_text, resolution.matched_phrase)
+        if resolution
+        else truncate(conversation.support_messages[0], EXCERPT_CHARS)
+    )
+    return Stage2Result(
+        conversation_type=conversation_type,
+        confidence=_confidence(scores, confirmed=supported),
+        disambiguation_level=disambiguation,
+        customer_said=truncate(customer_text(conversation), EXCERPT_CHARS),
+        support_revealed=revealed,
+        support_insights=insights,
+        changed_from_stage1=changed,
+    )

@@ -1,0 +1,153 @@
+"""Generic language cues for the offline engine: which phrases point to which conversation type, and which
+make a message urgent.
+
+Nothing here is about a particular product: the cues are how customers of any SaaS describe a defect, ask
+how to do something, ask for a feature, and so on (English first, the most common phrasings in Spanish,
+French, German, Portuguese, Italian and Dutch after). Each cue has a weight; a type's score is the sum of
+the weights of its distinct cues found in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Types in the order that breaks ties between equal scores: the more specific, more actionable reading first.
+TYPE_PRIORITY: tuple[str, ...] = (
+    "spam",
+    "account_issue",
+    "billing_question",
+    "product_issue",
+    "feature_request",
+    "configuration_help",
+    "how_to_question",
+    "general_inquiry",
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    weight: float
+    pattern: re.Pattern[str]
+
+
+def _cues(weight: float, *patterns: str) -> list[Cue]:
+    return [Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE)) for p in patterns]
+
+
+_NEG = r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|is not|aren'?t|are not|didn'?t|did not|can'?t|cannot|couldn'?t|no longer|stopped|never)"
+
+TYPE_CUES: dict[str, list[Cue]] = {
+    "product_issue": [
+        *_cues(2.0, r"errors?", r"crash\w*", r"broken", r"bugs?|buggy", r"glitch\w*", r"not working",
+               _NEG + r" (?:work|working|load|loading|open|save|saving|sync|syncing|update|updating|show|showing|"
+               r"appear|appearing|display|calculate|respond|let me|go through)",
+               r"fail(?:s|ed|ing|ure)?", r"freez\w*|frozen", r"stuck", r"hangs?|hanging",
+               r"something went wrong", r"went wrong", r"blank (?:page|screen)", r"white screen",
+               r"(?:keeps|kept) (?:crashing|freezing|closing|logging|spinning|failing|showing|saying|loading)",
+               r"(?:500|502|503|504|404) error|error (?:500|502|503|504|404)", r"out of sync",
+               r"disappear\w*|vanish\w*", r"(?:shows?|showing|says?) (?:the )?wrong", r"duplicat\w*",
+               r"no funciona|ne fonctionne pas|marche pas|funktioniert nicht|não funciona|non funziona|"
+               r"werkt niet|fehler|erreur|erro|errore|falla"),
+        *_cues(1.0, r"wrong", r"incorrect(?:ly)?", r"missing", r"(?:is|are|it'?s) gone", r"issue with",
+               r"problem with", r"since (?:the|yesterday|this morning|last|monday|tuesday|wednesday|thursday|"
+               r"friday|saturday|sunday|the update|updating)", r"suddenly", r"anymore", r"again",
+               r"(?:can'?t|cannot|unable to|not able to)", r"slow|laggy|takes forever|timed? ?out",
+               r"twice|double[ds]?", r"(?:no|any) idea why", r"happen(?:s|ed|ing)"),
+    ],
+    "how_to_question": [
+        *_cues(2.5, r"how (?:do|can|could|would|should) (?:i|we|you|one|my|our|a|an|the)",
+               r"how to", r"is there a way", r"where (?:can|do|would|should) (?:i|we)",
+               r"where(?:'s| is) the (?:option|setting|button|page|menu|place)", r"what(?:'s| is) the (?:best )?way",
+               r"walk me through", r"steps? to", r"(?:not sure|no idea|don'?t know|unsure) (?:how|where)",
+               r"how does (?:the |this |it )?\w+", r"cómo (?:puedo|hago|se)", r"comment (?:puis|faire|on|je)",
+               r"wie (?:kann|können) (?:ich|man|wir)", r"como (?:posso|faço|faz)", r"come (?:posso|si)",
+               r"hoe kan ik"),
+        *_cues(1.0, r"is it possible to", r"can (?:i|we) (?:\w+ ){0,2}(?:change|see|view|export|add|edit|set|make|"
+               r"use|move|find|get|remove|delete|print|download|assign|copy)", r"any (?:guide|tutorial|docs|"
+               r"documentation)", r"explain", r"tips?", r"what does .{1,30} mean"),
+    ],
+    "feature_request": [
+        *_cues(3.0, r"please add", r"feature request", r"would (?:be|it be) (?:great|nice|awesome|amazing|"
+               r"helpful|useful|lovely|fantastic|super|really)", r"it would (?:be|help|save)",
+               r"(?:could|can) you (?:please )?(?:add|build|make it possible|consider|introduce|support|implement)",
+               r"(?:i|we)(?:'d| would) (?:love|like) (?:to see|to have|the ability|the option|an? )",
+               r"(?:i|we) wish", r"wish (?:there|it|you)", r"any plans? (?:to|for|on)", r"on (?:the|your) roadmap",
+               r"consider adding", r"(?:ability|option|possibility) to", r"(?:would|could) love",
+               r"it'?d be (?:great|nice|helpful|awesome|useful)", r"suggestion", r"suggest (?:adding|that)",
+               r"sería (?:genial|útil|bueno)|me gustaría|ce serait|serait (?:bien|génial|utile)|"
+               r"wäre (?:toll|schön|super|hilfreich)|seria (?:ótimo|bom|útil)|sarebbe (?:utile|bello)"),
+        *_cues(1.5, r"(?:doesn'?t|does not|don'?t|do not) (?:have|support|offer|allow)", r"no (?:way|option) to",
+               r"(?:allow|let) (?:us|me|users|managers|employees|staff|admins) (?:to )?\w+", r"(?:add|adding) (?:an? )?"
+               r"(?:option|setting|toggle|field|filter|button)", r"request(?:ing)? (?:a|an|the) (?:feature|option)",
+               r"would (?:like|want) (?:to be able|an? option)"),
+    ],
+    "billing_question": [
+        *_cues(2.5, r"invoices?", r"refunds?|refunded", r"(?:over|double |was |been |were |got )?charged",
+               r"charges?", r"billed|billing", r"receipts?", r"payments?", r"credit card|debit card",
+               r"subscriptions?", r"pricing|price", r"vat|sales tax|tax id", r"overcharg\w*",
+               r"factura|reembolso|cobro|facture|remboursement|rechnung|rückerstattung|fatura|fattura"),
+        *_cues(1.0, r"upgrade|downgrade", r"(?:monthly|annual|yearly) plan", r"plans?", r"discount|coupon",
+               r"renew\w*", r"seats?", r"cancel (?:my|our) (?:plan|subscription)", r"trial", r"cost"),
+    ],
+    "account_issue": [
+        *_cues(3.0, r"password", r"locked out|lock(?:ed)? (?:me|us) out", r"(?:can'?t|cannot|unable to|not able to|"
+               r"couldn'?t) (?:log|sign) ?in", r"(?:log|sign)[- ]?in (?:issue|problem|error)", r"reset link",
+               r"2fa|two[- ]factor|verification code|authenticat\w+ code|security code",
+               r"(?:delete|close|deactivate|remove) (?:my|our|the) (?:whole )?account",
+               r"change (?:my|the|our) (?:login )?email", r"transfer (?:the )?ownership", r"account owner",
+               r"hacked|compromised|someone (?:else )?(?:logged|accessed)", r"contraseña|mot de passe|passwort|"
+               r"senha|wachtwoord"),
+        *_cues(1.5, r"log ?in|sign ?in|logging in|signing in", r"username", r"my account", r"access to (?:my|our)",
+               r"logged out|logs me out"),
+    ],
+    "configuration_help": [
+        *_cues(2.5, r"set ?up|setting up", r"configur\w+", r"customi[sz]\w+", r"integrat\w+",
+               r"connect(?:ing)? (?:\w+ ){0,3}(?:to|with)", r"enable|disable", r"turn (?:on|off)",
+               r"configurar|configuración|configurer|paramètres|einstellungen|einrichten|configurações|"
+               r"impostazioni|instellingen"),
+        *_cues(1.0, r"settings?", r"preferences?", r"default", r"permissions?", r"install\w*", r"time ?zone",
+               r"rules?", r"(?:change|adjust) the"),
+    ],
+    "general_inquiry": [
+        *_cues(1.0, r"do you (?:offer|have|provide|support)", r"demo", r"partnership|partner with", r"(?:contact|talk "
+               r"to|speak (?:to|with)) (?:sales|someone|a person|a human)", r"wondering (?:if|whether)",
+               r"just (?:wanted|curious)", r"(?:thanks|thank you) for", r"compliance|gdpr|soc ?2|hipaa",
+               r"(?:where|are) you (?:located|based)", r"hiring|job|career"),
+    ],
+    "spam": [
+        *_cues(3.0, r"seo", r"backlinks?", r"guest post\w*", r"crypto\w*|bitcoin|forex|nft", r"investment opportunit\w+",
+               r"click here", r"unsubscribe", r"casino|lottery|jackpot", r"you (?:have )?won", r"dear (?:sir|madam)",
+               r"(?:web|website|app|graphic) (?:design|development) services", r"increase your (?:traffic|sales|"
+               r"ranking|revenue)", r"rank (?:your (?:website|site)|on google|higher|#?1)", r"lead generation",
+               r"outsourc\w+", r"viagra|cialis", r"(?:loan|credit) offer", r"limited time offer",
+               r"(?:marketing|seo|advertising) (?:services|agency|package)", r"business proposal",
+               r"first page of google", r"we are an? (?:leading )?(?:digital|marketing|software development) "
+               r"(?:agency|company)", r"wire transfer|western union|inheritance", r"make money"),
+    ],
+}
+
+# Patterns counted once per text that are not about a type but tell spam from customers.
+URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+URGENCY_CUES: dict[str, list[Cue]] = {
+    "critical": _cues(
+        3.0, r"urgent(?:ly)?", r"asap", r"emergency", r"(?:is|are|went|been|completely) down", r"outage",
+        r"(?:all|none of) (?:our |my |the )?(?:staff|employees|users|team|people|locations|stores|customers)",
+        r"(?:nobody|no one|noone) (?:can|is able)", r"payroll (?:is )?(?:due|runs?|today|tomorrow)",
+        r"data loss|lost (?:all|our|my) data", r"security|breach|hacked|compromised", r"(?:can'?t|cannot) pay",
+        r"immediately", r"critical", r"urgente|dringend|urgence"),
+    "high": _cues(
+        2.0, r"blocking|blocked|blocker", r"(?:can'?t|cannot) (?:work|do (?:my|our) job|operate|run)",
+        r"today", r"deadline", r"as soon as possible", r"every (?:time|single|day)", r"(?:our|my) customers",
+        r"losing (?:money|sales|revenue|customers)", r"(?:several|multiple|many) (?:staff|employees|users|people|"
+        r"times)", r"!!+", r"frustrat\w+", r"unacceptable", r"still (?:not|broken|waiting)", r"again"),
+    "low": _cues(
+        2.0, r"no rush", r"whenever (?:you|convenient)", r"not urgent", r"low priority", r"when you (?:get a|have "
+        r"(?:a|the)) (?:chance|moment|minute)", r"just (?:curious|wondering)", r"nice to have"),
+}
+
+
+def match_cues(text: str, cues: list[Cue]) -> list[Cue]:
+    return [cue for cue in cues if cue.pattern.search(text)]

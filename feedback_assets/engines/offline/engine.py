@@ -1,0 +1,63 @@
+"""The offline engine: deterministic, explainable rules; no network, no model download.
+
+Types come from generic language cues (``cues``), stage 2 from support replies and the resolution signal
+(``classifier``), themes from the taxonomy's vocabulary and within-run grouping (``themer``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+from feedback_assets.domain.models import (
+    ClassificationOutcome,
+    Conversation,
+    StoryReview,
+    ThemeOutcome,
+    ThemeRequest,
+    TokenUsage,
+)
+from feedback_assets.domain.taxonomy import Taxonomy, load_taxonomy
+from feedback_assets.engines.base import EngineResult
+from feedback_assets.engines.offline import classifier, themer
+
+PROMPT_VERSION = "offline-rules-1"
+
+
+class OfflineEngine:
+    """``OfflineEngine(taxonomy=None | path | Taxonomy, similarity_threshold=0.3)``."""
+
+    name = "offline"
+    prompt_version = PROMPT_VERSION
+    classification_model: str | None = None
+    theme_model: str | None = None
+
+    def __init__(
+        self,
+        *,
+        taxonomy: Taxonomy | str | os.PathLike[str] | None = None,
+        similarity_threshold: float = themer.DEFAULT_SIMILARITY_THRESHOLD,
+    ) -> None:
+        if not 0.0 < similarity_threshold < 1.0:
+            raise ValueError(f"similarity_threshold must be between 0 and 1 (exclusive), got {similarity_threshold}")
+        self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+        self.similarity_threshold = similarity_threshold
+
+    def classify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
+        outcomes = []
+        evaluations = 0
+        for conversation in conversations:
+            first = classifier.stage1(conversation)
+            second = classifier.stage2(conversation, first) if conversation.support_messages else None
+            evaluations += 1 if second is None else 2
+            outcomes.append(
+                ClassificationOutcome(conversation_id=conversation.conversation_id, stage1=first, stage2=second)
+            )
+        return EngineResult(outcomes, TokenUsage(calls=evaluations))
+
+    def extract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
+        outcomes = themer.extract_themes(requests, self.taxonomy, similarity_threshold=self.similarity_threshold)
+        return EngineResult(outcomes, TokenUsage(calls=len(requests)))
+
+    def review_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
+        return None  # grouping already is the offline engine's judgement; no second opinion to give

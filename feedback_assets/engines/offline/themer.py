@@ -1,0 +1,347 @@
+"""Offline theme extraction: known issues from the taxonomy's vocabulary, the rest grouped within the run.
+
+1. Every request is read once (subject + opening message, instruction-like sentences removed) and placed in
+   the taxonomy (area/component by keywords) and, when every match group of a vocabulary entry is found,
+   tied to that known issue.
+2. Requests of one conversation type are grouped by similarity: TF-IDF over word stems and stem bigrams
+   (plus the generic symptom each text mentions) joined with character 3–5-grams, cosine similarity,
+   average linkage cut at ``similarity_threshold``. Average-linkage clusters at a threshold lie inside the
+   single-linkage components at that threshold, so the sparse graph of pairs above the threshold is split
+   into components first and the (quadratic) linkage only runs inside each one.
+3. A group holding vocabulary matches takes the known issue of most of them. Any other group is named from
+   its most distinctive terms plus its symptom (``feature_symptom``): the main symptom of the lexicon for
+   product issues, ``_unclear`` for how-to questions, ``_not_supported`` for feature requests.
+
+Requests are processed in conversation-id order and every tie is broken by name or id, so the result is a
+function of the set of requests, never of their order. Nothing here is specific to one product: the
+taxonomy file is the only product knowledge.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix, hstack
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from feedback_assets.domain.models import ThemeOutcome, ThemeRequest, ThemeResult
+from feedback_assets.domain.signatures import GENERIC_WORDS, is_near_duplicate, normalise_signature, signature_problem
+from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
+from feedback_assets.domain.text import (
+    FAILS_SYMPTOM,
+    FEATURE_REQUEST_SYMPTOM,
+    HOW_TO_SYMPTOM,
+    SYMPTOM_STEMS,
+    StemIndex,
+    Symptom,
+    detect_symptoms,
+    main_symptom,
+    stem,
+    truncate,
+    without_instructions,
+    words,
+)
+
+DEFAULT_SIMILARITY_THRESHOLD = 0.3
+"""Average cosine similarity at which two groups of conversations are one issue."""
+WORD_WEIGHT = 0.6
+"""Share of the similarity from word stems (the rest from character n-grams, which absorb spelling and
+inflection variants the stemmer misses)."""
+UNMAPPED_AREA = "unmapped"
+
+# Words that say nothing about which feature is affected: greetings, politeness, pronouns, time words and
+# the generic vocabulary of support conversations.
+_FILLER = frozenset(
+    """
+    hi hello hey thanks thank please pls help team regards best cheers sorry hope know let just need needs
+    want like get got gets getting also really still would could us since today yesterday tomorrow morning
+    afternoon evening week weeks day days time times month months year ago now right way thing things
+    something anything everything someone anyone everyone guys folks appreciate possible able use using
+    used try tried trying make made see seeing seen look looks looking said says say tell told asked ask
+    question questions issue issues problem problems bug bugs support app application product account
+    company business work works working worked going go goes went hi there ok okay yes yeah lot lots bit
+    quick quickly actually basically currently anymore again via per etc thing mean means happen happens
+    happened happening every single whole wrong error errors fail fails failed failing broken
+    """.split()
+) | ENGLISH_STOP_WORDS | GENERIC_WORDS
+
+
+@dataclass
+class _Doc:
+    position: int
+    request: ThemeRequest
+    text: str
+    index: StemIndex
+    surface: dict[str, str]
+    terms: list[str]
+    vocabulary: VocabularyMatch | None
+    placement: Placement | None
+    symptoms: list[Symptom] = field(default_factory=list)
+
+
+def _ascii_slug(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if c.isascii() and c.isalnum()).lower()
+
+
+def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
+    conversation = request.conversation
+    text = without_instructions(" ".join(filter(None, (conversation.subject, conversation.body))))
+    index = StemIndex.of(text)
+    surface: dict[str, str] = {}
+    content: list[str] = []
+    for word in words(text):
+        if word in _FILLER or len(word) < 2 or word.isdigit():
+            continue
+        word_stem = stem(word)
+        if word_stem in SYMPTOM_STEMS or word_stem in _FILLER or not _ascii_slug(word):
+            continue
+        surface.setdefault(word_stem, word)
+        content.append(word_stem)
+    symptoms = detect_symptoms(index)
+    terms = [*content, *(f"{a} {b}" for a, b in zip(content, content[1:]) if a != b)]
+    terms += [f"__symptom_{symptom.token}" for symptom in symptoms]
+    return _Doc(
+        position=position,
+        request=request,
+        text=text,
+        index=index,
+        surface=surface,
+        terms=terms,
+        vocabulary=taxonomy.match_vocabulary(index, request.final_type),
+        placement=taxonomy.place(index),
+        symptoms=symptoms,
+    )
+
+
+def _vectors(docs: Sequence[_Doc]) -> tuple[csr_matrix, csr_matrix, list[str]]:
+    """(combined rows for similarity, word-term rows for naming, word-term names)."""
+    word_vectoriser = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True)
+    word_rows = word_vectoriser.fit_transform([doc.terms for doc in docs])
+    char_source = [" ".join(doc.surface.get(term, term) for term in doc.terms if " " not in term
+                            and not term.startswith("__")) for doc in docs]
+    if any(char_source):
+        char_rows = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
+            char_source
+        )
+        combined = hstack([word_rows * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)]).tocsr()
+    else:
+        combined = word_rows
+    return normalize(combined).tocsr(), word_rows.tocsr(), list(word_vectoriser.get_feature_names_out())
+
+
+def cluster(rows: csr_matrix, threshold: float) -> list[list[int]]:
+    """Average-linkage clusters (cosine similarity ≥ threshold) of L2-normalised rows, as sorted row lists
+    ordered by their first row."""
+    count = rows.shape[0]
+    if count == 0:
+        return []
+    similarity = (rows @ rows.T).tocsr()
+    similarity.data[similarity.data < threshold] = 0
+    similarity.eliminate_zeros()
+    _, component_of = connected_components(similarity, directed=False)
+    members: dict[int, list[int]] = defaultdict(list)
+    for row, component in enumerate(component_of):
+        members[component].append(row)
+    clusters: list[list[int]] = []
+    for component_rows in members.values():
+        if len(component_rows) <= 2:
+            clusters.append(component_rows)  # two rows in one component are already similar enough
+            continue
+        block = rows[component_rows]
+        dense = np.clip(1.0 - (block @ block.T).toarray(), 0.0, 2.0)
+        condensed = dense[np.triu_indices(len(component_rows), k=1)]
+        labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for row, label in zip(component_rows, labels):
+            grouped[int(label)].append(row)
+        clusters.extend(grouped.values())
+    return sorted((sorted(group) for group in clusters), key=lambda group: group[0])
+
+
+@dataclass(frozen=True)
+class _Name:
+    feature: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    symptom: Symptom
+
+
+def _suffix(final_type: str, docs: Sequence[_Doc]) -> Symptom:
+    if final_type == "feature_request":
+        return FEATURE_REQUEST_SYMPTOM
+    if final_type == "how_to_question":
+        return HOW_TO_SYMPTOM
+    found = main_symptom([doc.index for doc in docs])
+    if found is not None:
+        return found
+    return FAILS_SYMPTOM  # a defect report that names no symptom still says something does not work
+
+
+def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str]) -> _Name:
+    weights = np.asarray(word_rows[[doc.position for doc in group]].mean(axis=0)).ravel()
+    order = sorted(
+        (i for i in np.flatnonzero(weights) if not names[i].startswith("__")),
+        key=lambda i: (-round(float(weights[i]), 9), names[i]),
+    )
+    surface: Counter[tuple[str, str]] = Counter()
+    for doc in group:
+        for term_stem, word in doc.surface.items():
+            surface[(term_stem, word)] += 1
+
+    def spelled(term: str) -> str:
+        parts = []
+        for part in term.split(" "):
+            options = [(count, word) for (s, word), count in surface.items() if s == part]
+            best = min(options, key=lambda option: (-option[0], len(option[1]), option[1]))[1] if options else part
+            parts.append(_ascii_slug(best))
+        return "_".join(p for p in parts if p)
+
+    ranked = [(term, float(weights[i])) for i in order if len(term := spelled(names[i])) > 1]
+    feature: tuple[str, ...] = ()
+    if ranked:
+        (top, top_weight) = ranked[0]
+        feature = (top,)
+        if "_" not in top and len(ranked) > 1:
+            second, second_weight = ranked[1]
+            if second_weight >= 0.6 * top_weight and second not in top.split("_"):
+                feature = (top, second)
+    alternatives = tuple(term for term, _ in ranked if term not in feature)[:4]
+    return _Name(feature, alternatives, _suffix(group[0].request.final_type, group))
+
+
+def _signature(feature: Sequence[str], symptom: Symptom) -> str:
+    return normalise_signature("_".join([*feature, symptom.token]))
+
+
+def _key_sentence(doc: _Doc, feature: Sequence[str]) -> str:
+    sentences = [s.strip() for s in doc.text.replace("!", ".").replace("?", ".").split(".") if s.strip()]
+    feature_stems = {stem(part) for term in feature for part in term.split("_")}
+    for sentence in sentences:
+        if feature_stems & set(StemIndex.of(sentence).unigrams):
+            return truncate(sentence, 160)
+    return truncate(sentences[0], 160) if sentences else truncate(doc.text, 160)
+
+
+def _placement(group: Sequence[_Doc]) -> Placement | None:
+    totals: Counter[tuple[str, str]] = Counter()
+    for doc in group:
+        if doc.placement:
+            totals[(doc.placement.product_area, doc.placement.component)] += doc.placement.score
+    if not totals:
+        return None
+    (area, component), score = min(totals.items(), key=lambda item: (-item[1], item[0]))
+    return Placement(area, component, score)
+
+
+_INTENTS = {
+    "product_issue": "Use {feature} without problems ({symptom})",
+    "feature_request": "Have the product support {feature}",
+    "how_to_question": "Find out how to do {feature} in the product",
+}
+
+
+def _clustered_theme(doc: _Doc, group: Sequence[_Doc], name: _Name, signature: str, taxonomy: Taxonomy) -> ThemeResult:
+    placement = _placement(group)
+    feature_text = " ".join(name.feature).replace("_", " ") or "this feature"
+    area = placement.product_area if placement else UNMAPPED_AREA
+    component = placement.component if placement else normalise_signature(name.feature[0] if name.feature else "") or UNMAPPED_AREA
+    symptoms = [name.symptom.description]
+    symptoms += [s.description for s in doc.symptoms if s.description not in symptoms][:2]
+    symptoms.append(f'customer: "{_key_sentence(doc, name.feature)}"')
+    description = taxonomy_description(taxonomy, area, component)
+    return ThemeResult(
+        product_area=area[:64],
+        component=component[:64],
+        issue_signature=signature,
+        user_intent=_INTENTS.get(doc.request.final_type, "Resolve {feature} ({symptom})").format(
+            feature=feature_text, symptom=name.symptom.description
+        )[:500],
+        symptoms=symptoms[:4],
+        affected_flow=(f"{area} › {component}: {description}" if description else f"Flows involving {feature_text}")[:500],
+        root_cause_hypothesis=f"{name.symptom.root_cause[0].upper()}{name.symptom.root_cause[1:]} ({feature_text}).",
+        matched_vocabulary=False,
+    )
+
+
+def taxonomy_description(taxonomy: Taxonomy, area: str, component: str) -> str:
+    for area_spec in taxonomy.spec.areas:
+        if area_spec.name == area:
+            for component_spec in area_spec.components:
+                if component_spec.name == component:
+                    return component_spec.description
+    return ""
+
+
+def _vocabulary_theme(entry_match: VocabularyMatch) -> ThemeResult:
+    entry = entry_match.entry
+    return ThemeResult(
+        product_area=entry.product_area,
+        component=entry.component,
+        issue_signature=entry.signature,
+        user_intent=entry.user_intent,
+        symptoms=entry.symptoms[:4],
+        affected_flow=entry.affected_flow,
+        root_cause_hypothesis=entry.root_cause_hypothesis,
+        matched_vocabulary=True,
+    )
+
+
+def extract_themes(
+    requests: Sequence[ThemeRequest], taxonomy: Taxonomy, *, similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD
+) -> list[ThemeOutcome]:
+    """One outcome per request, in input order (see the module docstring)."""
+    order = sorted(range(len(requests)), key=lambda i: requests[i].conversation.conversation_id)
+    docs = [_read(position, requests[i], taxonomy) for position, i in enumerate(order)]
+    themes: dict[int, ThemeResult] = {}
+    if docs:
+        combined, word_rows, names = _vectors(docs)
+        by_type: dict[str, list[_Doc]] = defaultdict(list)
+        for doc in docs:
+            by_type[doc.request.final_type].append(doc)
+        taken: set[str] = {entry.signature for entry in taxonomy.vocabulary}
+        for final_type in sorted(by_type):
+            family = by_type[final_type]
+            groups = [[family[row] for row in rows] for rows in cluster(combined[[d.position for d in family]], similarity_threshold)]
+            # Bigger groups choose their name first; ties by first conversation id.
+            groups.sort(key=lambda group: (-len(group), group[0].position))
+            for group in groups:
+                matches = [doc.vocabulary for doc in group if doc.vocabulary]
+                if matches:
+                    counts = Counter(match.entry.signature for match in matches)
+                    adopted = min(matches, key=lambda m: (-counts[m.entry.signature], taxonomy.vocabulary.index(m.entry)))
+                    for doc in group:
+                        themes[doc.position] = _vocabulary_theme(doc.vocabulary or adopted)
+                    continue
+                name = _name(group, word_rows, names)
+                signature = _free_signature(name, taken, group)
+                taken.add(signature)
+                for doc in group:
+                    themes[doc.position] = _clustered_theme(doc, group, name, signature, taxonomy)
+    outcomes: list[ThemeOutcome | None] = [None] * len(requests)
+    for doc in docs:
+        original = order[doc.position]
+        outcomes[original] = ThemeOutcome(conversation_id=doc.request.conversation.conversation_id, theme=themes[doc.position])
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _free_signature(name: _Name, taken: set[str], group: Sequence[_Doc]) -> str:
+    """The group's signature, with one more distinctive term when the plain one is (nearly) taken."""
+    feature = name.feature or _fallback_feature(group)
+    candidates = [feature, *((*feature, extra) for extra in name.alternatives)]
+    signatures = [_signature(candidate, name.symptom) for candidate in candidates]
+    valid = [s for s in signatures if not signature_problem(s)] or [_signature(("unidentified", "feature"), name.symptom)]
+    for signature in valid:
+        if not any(signature == other or is_near_duplicate(signature, other) for other in taken):
+            return signature
+    return valid[0]  # every variant collides: the groups share a name and will form one story
+
+
+def _fallback_feature(group: Sequence[_Doc]) -> tuple[str, ...]:
+    placement = _placement(group)
+    return (placement.component,) if placement else ("unidentified", "feature")
