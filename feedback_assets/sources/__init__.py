@@ -38,24 +38,24 @@ def build_source(name: str, **options: Any) -> ConversationSource:
     """
     if name == "sample":
         path = options.pop("path", None) or settings.SAMPLE_CONVERSATIONS
-        return _construct(name, JsonlSource, path, name="sample", **options)
+        return _construct("sample", JsonlSource, path, name="sample", **options)
     if name == "jsonl":
         path = options.pop("path", None)
         if not path:
             raise SourceConfigError("the jsonl source needs path= (a .jsonl file or a folder of .jsonl files)")
-        return _construct(name, JsonlSource, path, name="jsonl", **options)
+        return _construct("jsonl", JsonlSource, path, name="jsonl", **options)
     if name == "intercom":
-        return _construct(name, IntercomSource, **options)
+        return _construct("intercom", IntercomSource, **options)
     raise SourceConfigError(f"unknown source {name!r}; choose one of {', '.join(SOURCE_NAMES)}")
 
 
-def _construct(name: str, factory: Any, *args: Any, **options: Any) -> ConversationSource:
+def _construct(label: str, factory: Any, *args: Any, **options: Any) -> ConversationSource:
     try:
         return factory(*args, **options)
     except TypeError as error:
         if "unexpected keyword argument" not in str(error):
             raise
-        raise SourceConfigError(f"{name} source: {error}") from None
+        raise SourceConfigError(f"{label} source: {error}") from None
 
 
 __all__ = [

@@ -232,7 +232,9 @@ class IntercomStub:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="intercom-stub", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="intercom-stub", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -368,6 +370,7 @@ def _field(conversation: dict[str, Any], dotted: str) -> Any:
 class _Handler(BaseHTTPRequestHandler):
     owner: IntercomStub
     protocol_version = "HTTP/1.1"  # keep-alive, like the real API behind httpx's pool
+    wbufsize = 1 << 16  # headers and body leave in one segment (no delayed-ACK stall per request)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # keep test output clean
@@ -423,5 +426,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
+            self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test); nothing to answer
