@@ -123,6 +123,10 @@ class RecordedRequest:
     started: float
     finished: float | None = None
     custom_id: str | None = None
+    status: int | None = None
+    """HTTP status sent (``None`` for a reset or a batch entry)."""
+    response: Any = None
+    """The message object sent back (for ``/v1/messages`` and succeeded batch entries)."""
 
     @property
     def task_name(self) -> str | None:
@@ -242,7 +246,10 @@ class AnthropicStub:
             owner = stub
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="anthropic-stub", daemon=True)
+        server = self._server
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.05), name="anthropic-stub", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -376,7 +383,8 @@ class AnthropicStub:
         kind = self._result_kind(batch, reply)
         if kind == "succeeded":
             assert isinstance(reply, Answer)
-            result: dict[str, Any] = {"type": "succeeded", "message": self._message(request, reply)}
+            request.response = self._message(request, reply)
+            result: dict[str, Any] = {"type": "succeeded", "message": request.response}
         elif kind == "errored":
             error_type = reply.error_type if isinstance(reply, (Fault, BatchErrored)) else "api_error"
             message = reply.message if isinstance(reply, (Fault, BatchErrored)) else ""
@@ -389,6 +397,7 @@ class AnthropicStub:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # the default backlog of 5 drops simultaneous connects (1 s SYN retry)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients that time out or reset leave broken pipes behind; that is what the tests provoke.
@@ -397,6 +406,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: avoid the 40 ms delayed-ACK stall
     owner: AnthropicStub
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -509,9 +519,12 @@ class _Handler(BaseHTTPRequestHandler):
             if isinstance(reply, Reset):
                 self._reset()
             elif isinstance(reply, Fault):
+                request.status = reply.status
                 self._send_fault(reply)
             else:
-                self._send_json(200, owner._message(request, reply))
+                request.response = owner._message(request, reply)
+                request.status = 200
+                self._send_json(200, request.response)
         finally:
             with owner._lock:
                 owner.in_flight -= 1

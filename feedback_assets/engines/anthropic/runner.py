@@ -115,15 +115,19 @@ def _api_error_text(error: anthropic.APIStatusError) -> str:
     return f"{text} [request {request_id}]" if request_id else text
 
 
+def _retries(count: int) -> str:
+    return "1 retry" if count == 1 else f"{count} retries"
+
+
 def describe_failure(error: Exception, *, max_retries: int, timeout: float, secret: str | None) -> str:
     """One line for a recorded failure after the SDK gave up."""
     if isinstance(error, anthropic.APITimeoutError):
-        text = f"timed out after {timeout:g} s per attempt ({max_retries} retries)"
+        text = f"timed out after {timeout:g} s per attempt ({_retries(max_retries)})"
     elif isinstance(error, anthropic.APIConnectionError):
         cause = error.__cause__ or error
-        text = f"connection failed ({type(cause).__name__}: {cause}) after {max_retries} retries"
+        text = f"connection failed ({type(cause).__name__}: {cause}) after {_retries(max_retries)}"
     elif isinstance(error, anthropic.APIStatusError):
-        retried = f" after {max_retries} retries" if _retryable_status(error.status_code) else ""
+        retried = f" after {_retries(max_retries)}" if _retryable_status(error.status_code) else ""
         text = f"API error {error.status_code} {_api_error_text(error)}{retried}"
     else:
         text = f"{type(error).__name__}: {error}"
