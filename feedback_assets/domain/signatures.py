@@ -2,9 +2,10 @@
 
 1. Form: lowercase snake_case, ``feature_symptom`` (two words at least), at most 80 characters.
 2. Generic forms are made specific or rejected: ``*_question``, ``general_*`` and bare ``*_issue`` /
-   ``*_problem`` / ``*_bug`` lose their generic words; a lone feature word gets the symptom its theme
-   describes (``login_issue`` + "users are logged out" → ``login_logged_out``), a how-to gets ``_unclear``.
-   With nothing specific left the signature is rejected (a recorded theme error, never a default).
+   ``*_problem`` / ``*_bug`` lose their generic words and get a symptom instead: ``_unclear`` for a question,
+   else the symptom the theme's symptoms describe (``login_issue`` + "users are logged out every hour" →
+   ``login_logged_out``). Without one, two or more feature words remain the signature; with less the
+   signature is rejected (a recorded theme error, never a default).
 3. Canonicalisation against the taxonomy's vocabulary: a signature, one of its aliases, or the same words
    in another order or inflection (``swaps_shift_stuck`` → ``shift_swap_stuck``) becomes the known one.
 4. Near-duplicates within one run are merged (same word stems, or ≥ 80 % stem overlap between signatures
@@ -76,13 +77,13 @@ def make_specific(signature: str, *, component: str, symptoms: Sequence[str]) ->
     feature = [token for token in tokens if token not in GENERIC_WORDS]
     if not feature:
         feature = [token for token in normalise_signature(component).split("_") if token not in GENERIC_WORDS]
-    candidate = "_".join(feature)
-    if len(feature) < 2 or candidate == normalise_signature(component):
+    if tokens and tokens[-1] in QUESTION_SUFFIXES:
+        symptom = HOW_TO_SYMPTOM
+    else:
         symptom = main_symptom([StemIndex.of(" ".join(symptoms))])
-        if symptom is None and tokens and tokens[-1] in QUESTION_SUFFIXES:
-            symptom = HOW_TO_SYMPTOM
-        if symptom is not None:
-            candidate = normalise_signature(f"{candidate}_{symptom.token}")
+    if symptom is not None and feature and feature[-1] != symptom.token:
+        feature.append(symptom.token)
+    candidate = normalise_signature("_".join(feature))
     problem = signature_problem(candidate) if candidate else "nothing specific left"
     if problem:
         raise SignatureRejected(

@@ -54,7 +54,9 @@ TYPE_CUES: dict[str, list[Cue]] = {
                r"problem with", r"since (?:the|yesterday|this morning|last|monday|tuesday|wednesday|thursday|"
                r"friday|saturday|sunday|the update|updating)", r"suddenly", r"anymore", r"again",
                r"(?:can'?t|cannot|unable to|not able to)", r"slow|laggy|takes forever|timed? ?out",
-               r"twice|double[ds]?", r"(?:no|any) idea why", r"happen(?:s|ed|ing)"),
+               r"twice|double[ds]?", r"(?:no|any) idea why", r"happen(?:s|ed|ing)",
+               r"(?:don'?t|doesn'?t|do not|does not) (?:add up|match)", r"(?:is|are|seems?|looks?) off",
+               r"weird|strange|garbl\w*|corrupt\w*|messed up|mixed up"),
     ],
     "how_to_question": [
         *_cues(2.5, r"how (?:do|can|could|would|should) (?:i|we|you|one|my|our|a|an|the)",
@@ -66,7 +68,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
                r"hoe kan ik"),
         *_cues(1.0, r"is it possible to", r"can (?:i|we) (?:\w+ ){0,2}(?:change|see|view|export|add|edit|set|make|"
                r"use|move|find|get|remove|delete|print|download|assign|copy)", r"any (?:guide|tutorial|docs|"
-               r"documentation)", r"explain", r"tips?", r"what does .{1,30} mean"),
+               r"documentation)", r"explain", r"what does .{1,30} mean"),
     ],
     "feature_request": [
         *_cues(3.0, r"please add", r"feature request", r"would (?:be|it be) (?:great|nice|awesome|amazing|"

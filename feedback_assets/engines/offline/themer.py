@@ -19,6 +19,7 @@ taxonomy file is the only product knowledge.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ WORD_WEIGHT = 0.6
 """Share of the similarity from word stems (the rest from character n-grams, which absorb spelling and
 inflection variants the stemmer misses)."""
 UNMAPPED_AREA = "unmapped"
+_NAME_CANDIDATES = 8
 
 # Words that say nothing about which feature is affected: greetings, politeness, pronouns, time words and
 # the generic vocabulary of support conversations.
@@ -80,6 +82,7 @@ class _Doc:
     text: str
     index: StemIndex
     surface: dict[str, str]
+    first_position: dict[str, int]
     terms: list[str]
     vocabulary: VocabularyMatch | None
     placement: Placement | None
@@ -95,6 +98,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
     text = without_instructions(" ".join(filter(None, (conversation.subject, conversation.body))))
     index = StemIndex.of(text)
     surface: dict[str, str] = {}
+    first_position: dict[str, int] = {}
     content: list[str] = []
     for word in words(text):
         if word in _FILLER or len(word) < 2 or word.isdigit():
@@ -103,6 +107,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         if word_stem in SYMPTOM_STEMS or word_stem in _FILLER or not _ascii_slug(word):
             continue
         surface.setdefault(word_stem, word)
+        first_position.setdefault(word_stem, len(content))
         content.append(word_stem)
     symptoms = detect_symptoms(index)
     terms = [*content, *(f"{a} {b}" for a, b in zip(content, content[1:]) if a != b)]
@@ -113,6 +118,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         text=text,
         index=index,
         surface=surface,
+        first_position=first_position,
         terms=terms,
         vocabulary=taxonomy.match_vocabulary(index, request.final_type),
         placement=taxonomy.place(index),
@@ -184,34 +190,49 @@ def _suffix(final_type: str, docs: Sequence[_Doc]) -> Symptom:
 
 
 def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str]) -> _Name:
+    """Feature words: the group's heaviest term (mean TF-IDF), plus the next one when it is nearly as
+    heavy, in the order customers write them; the suffix comes from the type and the symptoms."""
     weights = np.asarray(word_rows[[doc.position for doc in group]].mean(axis=0)).ravel()
-    order = sorted(
+    heaviest = sorted(
         (i for i in np.flatnonzero(weights) if not names[i].startswith("__")),
         key=lambda i: (-round(float(weights[i]), 9), names[i]),
-    )
-    surface: Counter[tuple[str, str]] = Counter()
+    )[:_NAME_CANDIDATES]
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    positions: dict[str, list[int]] = defaultdict(list)
     for doc in group:
         for term_stem, word in doc.surface.items():
-            surface[(term_stem, word)] += 1
+            spellings[term_stem][word] += 1
+        for term_stem, position in doc.first_position.items():
+            positions[term_stem].append(position)
 
     def spelled(term: str) -> str:
         parts = []
         for part in term.split(" "):
-            options = [(count, word) for (s, word), count in surface.items() if s == part]
-            best = min(options, key=lambda option: (-option[0], len(option[1]), option[1]))[1] if options else part
-            parts.append(_ascii_slug(best))
-        return "_".join(p for p in parts if p)
+            options = spellings.get(part)
+            word = min(options, key=lambda w: (-options[w], len(w), w)) if options else part
+            parts.append(_ascii_slug(word))
+        return "_".join(part for part in parts if part)
 
-    ranked = [(term, float(weights[i])) for i in order if len(term := spelled(names[i])) > 1]
-    feature: tuple[str, ...] = ()
-    if ranked:
-        (top, top_weight) = ranked[0]
-        feature = (top,)
-        if "_" not in top and len(ranked) > 1:
-            second, second_weight = ranked[1]
-            if second_weight >= 0.6 * top_weight and second not in top.split("_"):
-                feature = (top, second)
-    alternatives = tuple(term for term, _ in ranked if term not in feature)[:4]
+    ranked = [(names[i], spelled(names[i]), float(weights[i])) for i in heaviest]
+    ranked = [item for item in ranked if len(item[1]) > 1]
+    chosen = ranked[:1]
+    if ranked and " " not in ranked[0][0]:
+        top_term, _, top_weight = ranked[0]
+        close = [item for item in ranked[1:] if item[2] >= 0.6 * top_weight]
+        # A nearly as heavy phrase containing the top word names the feature better ("tip pool" > "pool").
+        phrase = next((item for item in close if top_term in item[0].split()), None)
+        other = next((item for item in close if " " not in item[0]), None)
+        if phrase:
+            chosen = [phrase]
+        elif other:
+            chosen.append(other)
+
+    def reading_order(item: tuple[str, str, float]) -> tuple[float, str]:
+        seen = positions.get(item[0].split()[0], [])
+        return (sum(seen) / len(seen) if seen else math.inf, item[0])
+
+    feature = tuple(spelling for _, spelling, _ in sorted(chosen, key=reading_order))
+    alternatives = tuple(spelling for _, spelling, _ in ranked if spelling not in feature)[:4]
     return _Name(feature, alternatives, _suffix(group[0].request.final_type, group))
 
 

@@ -1,0 +1,207 @@
+"""``feedback-assets evaluate``: how well an engine types and groups a labelled set of conversations.
+
+Runs the same domain steps as the assets (normalise, quality filter, classify, themes with signature
+rules) on a conversations file and scores them against a labels file (JSONL lines
+``{"conversation_id", "type", "issue_group"}``; ``issue_group`` null for conversations that belong to no
+recurring issue):
+
+* type accuracy and macro-F1 of ``final_type`` over the labelled conversations the pipeline classified;
+* pairwise precision / recall / F1 of issue grouping over the same conversations: a pair is predicted
+  together when both got the same issue signature, truly together when both carry the same issue_group.
+
+Defaults: the bundled sample, and the holdout set under ``data/holdout/`` when present (with
+``holdout/taxonomy.json`` if it has one, else an empty taxonomy: the holdout is another product).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from math import comb
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from feedback_assets import settings
+from feedback_assets.domain.classify import classify_conversations
+from feedback_assets.domain.normalize import normalise_many
+from feedback_assets.domain.quality import assess
+from feedback_assets.domain.stories import DEFAULT_MIN_GROUP_SIZE
+from feedback_assets.domain.taxonomy import Taxonomy, empty_taxonomy, load_taxonomy
+from feedback_assets.domain.themes import extract_themes, theme_requests
+from feedback_assets.engines.offline import OfflineEngine
+from feedback_assets.engines.offline.themer import DEFAULT_SIMILARITY_THRESHOLD
+from feedback_assets.sources.jsonl import JsonlSource
+
+SAMPLE_LABELS = settings.PACKAGE_DIR / "data" / "sample_labels.jsonl"
+HOLDOUT_DIR = settings.PACKAGE_DIR / "data" / "holdout"
+
+
+@dataclass
+class PairScores:
+    precision: float
+    recall: float
+    f1: float
+    predicted_pairs: int
+    true_pairs: int
+
+
+@dataclass
+class Evaluation:
+    name: str
+    conversations_read: int
+    malformed: int
+    passed_quality: int
+    labelled: int
+    scored: int
+    type_accuracy: float
+    type_macro_f1: float
+    majority_baseline: float
+    per_type: dict[str, tuple[float, float, float, int]]
+    grouping: PairScores
+    group_sizes: Counter = field(default_factory=Counter)
+
+
+def pairwise_scores(predicted: Sequence[str | None], truth: Sequence[str | None]) -> PairScores:
+    """Pair-counting precision/recall of a clustering (None = in no cluster) against true groups."""
+    both = Counter((p, t) for p, t in zip(predicted, truth) if p is not None and t is not None)
+    predicted_pairs = sum(comb(n, 2) for n in Counter(p for p in predicted if p is not None).values())
+    true_pairs = sum(comb(n, 2) for n in Counter(t for t in truth if t is not None).values())
+    agreeing = sum(comb(n, 2) for n in both.values())
+    precision = agreeing / predicted_pairs if predicted_pairs else 0.0
+    recall = agreeing / true_pairs if true_pairs else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairScores(precision, recall, f1, predicted_pairs, true_pairs)
+
+
+def read_labels(path: Path) -> dict[str, Mapping[str, Any]]:
+    labels = {}
+    with path.open(encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                label = json.loads(line)
+                labels[str(label["conversation_id"])] = label
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}:{line_number}: not a label line ({error})") from error
+    return labels
+
+
+def evaluate(
+    name: str,
+    conversations_path: Path,
+    labels_path: Path,
+    *,
+    taxonomy: Taxonomy,
+    similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
+) -> Evaluation:
+    fetched = JsonlSource(conversations_path).fetch()
+    report = normalise_many(fetched.conversations, source="evaluation")
+    passed = [conversation for conversation in report.conversations if assess(conversation).passed]
+    engine = OfflineEngine(taxonomy=taxonomy, similarity_threshold=similarity_threshold)
+    classified = classify_conversations(engine, passed)
+    themes = extract_themes(engine, theme_requests(passed, classified.rows), taxonomy=taxonomy)
+    signatures = {row["conversation_id"]: row["issue_signature"] for row in themes.rows if not row["error"]}
+
+    labels = read_labels(labels_path)
+    scored = [row for row in classified.rows if row["conversation_id"] in labels and not row["error"]]
+    truth = [labels[row["conversation_id"]]["type"] for row in scored]
+    predicted = [row["final_type"] for row in scored]
+    classes = sorted(set(truth) | set(predicted))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=classes, zero_division=0
+    )
+    majority = Counter(truth).most_common(1)[0][1] / len(truth) if truth else 0.0
+    grouping = pairwise_scores(
+        [signatures.get(row["conversation_id"]) for row in scored],
+        [labels[row["conversation_id"]].get("issue_group") for row in scored],
+    )
+    return Evaluation(
+        name=name,
+        conversations_read=len(fetched.conversations) + len(fetched.errors),
+        malformed=len(fetched.errors) + len(report.errors),
+        passed_quality=len(passed),
+        labelled=len(labels),
+        scored=len(scored),
+        type_accuracy=accuracy_score(truth, predicted) if truth else 0.0,
+        type_macro_f1=f1_score(truth, predicted, labels=classes, average="macro", zero_division=0) if truth else 0.0,
+        majority_baseline=majority,
+        per_type={c: (float(p), float(r), float(f), int(n)) for c, p, r, f, n in zip(classes, precision, recall, f1, support)},
+        grouping=grouping,
+        group_sizes=Counter(Counter(signatures.values()).values()),
+    )
+
+
+def format_evaluation(result: Evaluation, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> str:
+    groups = result.group_sizes
+    candidates = sum(count for size, count in groups.items() if size >= min_group_size)
+    orphans = sum(count for size, count in groups.items() if size < min_group_size)
+    lines = [
+        f"== {result.name}",
+        f"conversations: {result.conversations_read} records, {result.malformed} malformed, "
+        f"{result.passed_quality} passed the quality filter; {result.labelled} labelled, {result.scored} scored",
+        f"type accuracy {result.type_accuracy:.3f}  macro-F1 {result.type_macro_f1:.3f}  "
+        f"(majority-class baseline {result.majority_baseline:.3f})",
+    ]
+    for name, (precision, recall, f1, support) in result.per_type.items():
+        lines.append(f"  {name:<20} precision {precision:.2f}  recall {recall:.2f}  F1 {f1:.2f}  (n={support})")
+    g = result.grouping
+    lines.append(
+        f"issue grouping (pairwise): precision {g.precision:.3f}  recall {g.recall:.3f}  F1 {g.f1:.3f}  "
+        f"({g.predicted_pairs} predicted pairs, {g.true_pairs} true pairs)"
+    )
+    lines.append(f"signature groups: {candidates} of ≥ {min_group_size} conversations, {orphans} smaller")
+    return "\n".join(lines)
+
+
+def _holdout_files(folder: Path) -> tuple[Path, Path] | None:
+    conversations = sorted(p for p in folder.glob("*.jsonl") if "label" not in p.name)
+    labels = sorted(folder.glob("*label*.jsonl"))
+    return (conversations[0], labels[0]) if conversations and labels else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="feedback-assets evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--conversations", type=Path, help="conversations JSONL (default: the bundled sample)")
+    parser.add_argument("--labels", type=Path, help="labels JSONL (default: the bundled sample's labels)")
+    parser.add_argument("--taxonomy", help="taxonomy JSON for --conversations (default: FEEDBACK_TAXONOMY or Crewline's)")
+    parser.add_argument("--holdout", type=Path, default=HOLDOUT_DIR, help="holdout folder (default: %(default)s)")
+    parser.add_argument("--no-holdout", action="store_true", help="skip the holdout set")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_SIMILARITY_THRESHOLD,
+                        help="grouping similarity threshold (default: %(default)s)")
+    args = parser.parse_args(argv)
+
+    if (args.conversations is None) != (args.labels is None):
+        parser.error("give --conversations and --labels together")
+    sets: list[tuple[str, Path, Path, Taxonomy]] = []
+    try:
+        conversations = args.conversations or settings.SAMPLE_CONVERSATIONS
+        labels = args.labels or SAMPLE_LABELS
+        sets.append((f"{'sample' if args.conversations is None else 'input'}: {conversations}", conversations,
+                     labels, load_taxonomy(args.taxonomy)))
+        if not args.no_holdout and args.holdout.is_dir():
+            files = _holdout_files(args.holdout)
+            if files:
+                taxonomy_file = args.holdout / "taxonomy.json"
+                holdout_taxonomy = load_taxonomy(taxonomy_file) if taxonomy_file.exists() else empty_taxonomy()
+                sets.append((f"holdout: {files[0]} (taxonomy: {holdout_taxonomy.product})", *files, holdout_taxonomy))
+        for name, conversations, labels, taxonomy in sets:
+            for path in (conversations, labels):
+                if not path.is_file():
+                    print(f"evaluate: {path} does not exist", file=sys.stderr)
+                    return 2
+            print(format_evaluation(evaluate(name, conversations, labels, taxonomy=taxonomy,
+                                             similarity_threshold=args.threshold)))
+    except ValueError as error:
+        print(f"evaluate: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
