@@ -20,7 +20,7 @@ from feedback_assets.legacy_import import (
     _LegacyRun,
     import_legacy,
 )
-from feedback_assets.storage import create_run, get_run, list_runs, read_partition
+from feedback_assets.storage import StorageError, create_run, get_run, list_runs, read_partition
 from feedback_assets.storage.schema import classifications, conversations, pipeline_runs
 
 EXAMPLES = Path(__file__).parent / "data" / "legacy"
@@ -210,6 +210,21 @@ def test_generated_ids_continue_after_imported_ones(db):
     report = import_legacy(db, *examples("csv"))
     assert report.dedicated_run_id == 105  # generated after the explicit ids 101–104
     assert create_run(db, source="sample").id == 106
+
+
+def test_create_run_with_an_explicit_id_keeps_generated_ids_unique(db):
+    """The additive ``run_id`` parameter of storage.create_run, on both dialects."""
+    assert create_run(db, source="sample").id == 1
+    assert create_run(db, source="legacy", trigger="import", run_id=50).id == 50
+    assert create_run(db, source="sample").id == 51  # PostgreSQL: sequence advanced by setval
+    assert create_run(db, source="legacy", trigger="import", run_id=20).id == 20
+    assert create_run(db, source="sample").id == 52  # a lower explicit id never moves the sequence back
+    with pytest.raises(StorageError, match="pipeline run 20 already exists"):
+        create_run(db, source="legacy", run_id=20)
+    for bad in (0, -3, True, "7"):
+        with pytest.raises(ValueError, match="run_id must be a positive integer"):
+            create_run(db, source="legacy", run_id=bad)
+    assert [run.id for run in list_runs(db)] == [52, 51, 50, 20, 1]
 
 
 def test_invalid_values_are_errors_naming_the_row_and_nothing_is_written(db, tmp_path):

@@ -319,3 +319,18 @@ def test_unreachable_server_is_retried_then_raises():
     source = IntercomSource(access_token="t", base_url=base_url, retry=RetryPolicy(max_attempts=2, backoff_base=0))
     with pytest.raises(SourceRequestError, match="connection failed"):
         source.fetch()
+
+
+def test_malformed_search_results_are_reported_or_left_to_the_detail(stub):
+    page = {
+        "type": "conversation.list",
+        "conversations": [{"type": "conversation", "updated_at": T0}, {"type": "conversation", "id": "104", "updated_at": "??"}],
+        "total_count": 2,
+        "pages": {"type": "pages", "page": 1, "per_page": 20, "total_pages": 1},
+    }
+    stub.fail("search", Fault(200, body=page))
+    fetched = make_source(stub).fetch()
+    assert ids(fetched) == ["104"]  # the detail's updated_at decided
+    assert [(e.location, e.message) for e in fetched.errors] == [
+        ("POST /conversations/search page 1", "result 1 has no usable id (None); it cannot be fetched")
+    ]

@@ -250,7 +250,7 @@ class IntercomSource:
             # Without a maximum every page is read before the details, so the pool sees all ids at once.
             if not exhausted and (not queue or missing is None):
                 page = self._search_page(client, counters, query, per_page, cursor)
-                self._take_page(counters, page, start, end, newest_seen, kept, queue)
+                self._take_page(counters, page, start, end, newest_seen, kept, queue, errors)
                 cursor = _next_cursor(page)
                 exhausted = cursor is None
                 continue
@@ -320,15 +320,25 @@ class IntercomSource:
         newest_seen: dict[str, float],
         kept: dict[str, dict[str, Any]],
         queue: deque[str],
+        errors: list[SourceError],
     ) -> None:
-        for summary in page["conversations"]:
+        for position, summary in enumerate(page["conversations"], start=1):
             counters.add("search_results")
+            raw_id = summary.get("id") if isinstance(summary, dict) else None
+            if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or str(raw_id) == "":
+                errors.append(
+                    SourceError(
+                        f"POST /conversations/search page {counters.values['search_pages']}",
+                        f"result {position} has no usable id ({raw_id!r}); it cannot be fetched",
+                    )
+                )
+                continue
+            conversation_id = str(raw_id)
             try:
-                conversation_id = str(summary["id"])
-                updated_at = timestamp_seconds(summary["updated_at"])
-            except (KeyError, TypeError, ValueError):
-                continue  # the detail request is the authority; a malformed summary cannot be requested anyway
-            if not in_window(updated_at, start, end):
+                updated_at = timestamp_seconds(summary.get("updated_at"))
+            except ValueError:
+                updated_at = -math.inf  # unusable summary timestamp: the detail's updated_at decides
+            if updated_at != -math.inf and not in_window(updated_at, start, end):
                 counters.add("outside_window")  # the one-second widening of the query, or a stale index
                 continue
             previous = newest_seen.get(conversation_id)
