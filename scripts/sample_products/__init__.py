@@ -1,0 +1,17 @@
+"""Product specs for the sample generator, one module per fictional product.
+
+``crewline`` is the bundled sample's product; ``inkwell`` is the holdout nobody tunes against."""
+
+from __future__ import annotations
+
+import importlib
+
+PRODUCT_MODULES = {"crewline": "sample_products.crewline", "inkwell": "sample_products.inkwell"}
+
+
+def load_product(name: str):
+    """The ``Product`` spec called ``name``; an unknown name is an error that lists the known ones."""
+    module = PRODUCT_MODULES.get(name)
+    if module is None:
+        raise ValueError(f"unknown product {name!r}; known products: {', '.join(sorted(PRODUCT_MODULES))}")
+    return importlib.import_module(module).PRODUCT
