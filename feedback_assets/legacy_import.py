@@ -314,7 +314,7 @@ class _Fields:
             self.error(f"{name}: {error}")
             return None
 
-    def run_id(self, name: str, required: bool = False) -> int | None:
+    def positive_int(self, name: str, required: bool = False, what: str = "positive integer") -> int | None:
         value = self.raw(name)
         if value is None:
             if required:
@@ -322,12 +322,12 @@ class _Fields:
             return None
         text = str(value).strip()
         if isinstance(value, bool) or not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
-            self.error(f"{name} {value!r} is not a positive integer run id")
+            self.error(f"{name} {value!r} is not a {what}")
             return None
         return int(text)
 
-    def positive_int(self, name: str) -> int | None:
-        return self.run_id(name)
+    def run_id(self, name: str, required: bool = False) -> int | None:
+        return self.positive_int(name, required, what="positive integer run id")
 
     def boolean(self, name: str, default: bool | None = None) -> bool | None:
         value = self.raw(name)
@@ -414,7 +414,8 @@ def _parse_runs(rows: list[_Row], errors: list[str]) -> dict[int, _LegacyRun]:
         run_id = fields_.run_id("id", required=True)
         started_at = fields_.timestamp("started_at", required=True)
         completed_at = fields_.timestamp("completed_at")
-        legacy_status = (fields_.text("status") or ("running" if completed_at is None else "completed")).strip().lower()
+        default_status = "running" if completed_at is None else "completed"
+        legacy_status = (fields_.text("status") or default_status).strip().lower()
         status = STATUS_MAP.get(legacy_status)
         if status is None:
             fields_.error(f"status {legacy_status!r} is not one of {', '.join(sorted(STATUS_MAP))}")
@@ -599,6 +600,10 @@ def _match_classifications(
             target.classified_at = classified_at
 
 
+def _describe(run_key: Any) -> str:
+    return "the dedicated import run" if run_key == _DEDICATED else f"run {run_key}"
+
+
 def _assign_runs(
     conversations_: list[_LegacyConversation], runs: dict[int, _LegacyRun], errors: list[str]
 ) -> Counter:
@@ -622,17 +627,16 @@ def _assign_runs(
         if named is not None and named != conversation.legacy_run_id and named != conversation.run_key:
             errors.append(
                 f"{conversation.classification_location}: classification names pipeline_run_id {named} but its "
-                f"conversation ({conversation.location}) goes to "
-                f"{'the dedicated import run' if conversation.run_key == _DEDICATED else f'run {conversation.run_key}'} "
+                f"conversation ({conversation.location}) goes to {_describe(conversation.run_key)} "
                 f"(rule {conversation.rule})"
             )
     seen: dict[tuple[Any, str], str] = {}
     for conversation in conversations_:
         key = (conversation.run_key, conversation.conversation_id)
         if key in seen:
-            where = "the dedicated import run" if conversation.run_key == _DEDICATED else f"run {conversation.run_key}"
             errors.append(
-                f"{conversation.location}: conversation {conversation.conversation_id!r} lands in {where} twice "
+                f"{conversation.location}: conversation {conversation.conversation_id!r} lands in "
+                f"{_describe(conversation.run_key)} twice "
                 f"(also {seen[key]}); a run holds one row per conversation"
             )
         else:
@@ -872,7 +876,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a separate classifications export; without it, classification columns of the conversations are used",
     )
     parser.add_argument("--database-url", help=f"default: {settings.DATABASE_URL_ENV} or the embedded SQLite file")
-    parser.add_argument("--batch-size", type=int, default=None, help="rows per insert chunk (results do not depend on it)")
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help="rows per insert chunk (results do not depend on it)"
+    )
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except SystemExit as exit_:

@@ -26,10 +26,13 @@ detail is fetched again. A detail whose ``updated_at`` has moved past the window
 search) is left to the later window that now contains it (``stats["left_window"]``).
 
 Failures: 429 waits for ``Retry-After`` (seconds or HTTP date), else until ``X-RateLimit-Reset`` (unix
-time), else exponential backoff; 5xx, timeouts and connection errors back off exponentially; all bounded
-by ``RetryPolicy``. 401/403 raise ``SourceAuthError`` naming ``INTERCOM_ACCESS_TOKEN`` (never the token).
+time), else exponential backoff; 5xx, timeouts and connection errors back off exponentially (a 503's
+``Retry-After`` is honoured too); all bounded by ``RetryPolicy``. Other 4xx are not retried. 401/403
+raise ``SourceAuthError`` naming ``INTERCOM_ACCESS_TOKEN`` (never the token).
 A search page that still fails raises ``SourceRequestError`` (the window would be incomplete); a detail
 that still fails (or answers 404) becomes an entry in ``errors`` and the fetch goes on.
+
+``count_new(after)`` is one search with ``per_page`` 1, read from its ``total_count``.
 
 ``stats``: requests (HTTP attempts), retries, rate_limited, search_pages, search_results,
 duplicates_dropped, outside_window, detail_requests, detail_errors, refetched, left_window, returned.
@@ -180,7 +183,9 @@ class IntercomSource:
             raise SourceConfigError(f"timeout must be a positive number of seconds, got {timeout!r}")
         self._token = token.strip()
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/")
-        self.intercom_version = intercom_version or os.environ.get(VERSION_ENV, "").strip() or DEFAULT_INTERCOM_VERSION
+        self.intercom_version = (
+            intercom_version or os.environ.get(VERSION_ENV, "").strip() or DEFAULT_INTERCOM_VERSION
+        )
         self.per_page = per_page
         self.concurrency = concurrency
         self.timeout = float(timeout)
@@ -257,7 +262,8 @@ class IntercomSource:
             if not queue:
                 break
             batch = [queue.popleft() for _ in range(len(queue) if missing is None else min(missing, len(queue)))]
-            for conversation_id, detail in zip(batch, pool.map(lambda i: self._detail(client, counters, i), batch)):
+            details = pool.map(lambda conversation_id: self._detail(client, counters, conversation_id), batch)
+            for conversation_id, detail in zip(batch, details):
                 if isinstance(detail, SourceError):
                     errors.append(detail)
                     counters.add("detail_errors")
@@ -300,7 +306,8 @@ class IntercomSource:
         if cursor:
             pagination["starting_after"] = cursor
         try:
-            page = self._request(client, counters, "POST", "/conversations/search", {"query": query, "pagination": pagination})
+            body = {"query": query, "pagination": pagination}
+            page = self._request(client, counters, "POST", "/conversations/search", body)
         except _RequestFailed as failure:
             raise SourceRequestError(
                 f"{failure.location} (page {counters.values['search_pages'] + 1}) failed: {failure.message}. "
@@ -381,7 +388,9 @@ class IntercomSource:
                 "Accept": "application/json",
             },
             timeout=self.timeout,
-            limits=httpx.Limits(max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2),
+            limits=httpx.Limits(
+                max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2
+            ),
         )
 
     def _request(
@@ -408,7 +417,8 @@ class IntercomSource:
                     except (json.JSONDecodeError, UnicodeDecodeError):
                         raise _RequestFailed(location, f"HTTP {status} with a body that is not JSON") from None
                     if not isinstance(payload, dict):
-                        raise _RequestFailed(location, f"HTTP {status} with a JSON {type(payload).__name__}, not an object")
+                        kind = type(payload).__name__
+                        raise _RequestFailed(location, f"HTTP {status} with a JSON {kind}, not an object")
                     return payload
                 detail = self._scrub(_error_text(response))
                 if status in (401, 403):

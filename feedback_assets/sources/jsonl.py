@@ -158,7 +158,8 @@ def _parse_line(
     except json.JSONDecodeError as error:
         return SourceError(location, f"invalid JSON: {error.msg} (column {error.colno})")
     if not isinstance(conversation, dict):
-        return SourceError(location, f"expected a JSON object (one conversation), got a JSON {_json_type(conversation)}")
+        kind = _json_type(conversation)
+        return SourceError(location, f"expected a JSON object (one conversation), got a JSON {kind}")
     conversation_id = conversation.get("id")
     if isinstance(conversation_id, bool) or not isinstance(conversation_id, (str, int)) or str(conversation_id) == "":
         return SourceError(location, f"conversation has no usable 'id' (got {conversation_id!r})")
