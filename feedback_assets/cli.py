@@ -1,11 +1,41 @@
-"""The ``feedback-assets`` command."""
+"""The ``feedback-assets`` command: run the pipeline, open the UI, migrate, list runs, evaluate, import."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from datetime import datetime, time as dtime, timezone
+from pathlib import Path
 
 from feedback_assets import settings
+
+
+def parse_when(value: str) -> datetime:
+    """An ISO date (midnight UTC) or datetime (naive = UTC)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO date or datetime (e.g. 2026-10-01 or 2026-10-01T12:00)")
+    if len(value) == 10:
+        parsed = datetime.combine(parsed.date(), dtime.min)
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number")
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return number
+
+
+def _use_database(url: str | None) -> None:
+    if url:
+        os.environ[settings.DATABASE_URL_ENV] = url
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -19,12 +49,93 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    _use_database(args.database_url)
+    if args.engine:
+        os.environ[settings.ENGINE_ENV] = args.engine
+    from feedback_assets.defs.main_job import run_pipeline
+
+    return run_pipeline(
+        source=args.source,
+        input_path=args.input,
+        since=args.since,
+        until=args.until,
+        max_conversations=args.max_conversations,
+        engine_name=args.engine or settings.engine_name(),
+        batch_size=args.batch_size,
+    )
+
+
+def _runs(args: argparse.Namespace) -> int:
+    _use_database(args.database_url)
+    from feedback_assets.defs.main_job import print_runs
+
+    return print_runs(limit=args.limit)
+
+
+def _ui(args: argparse.Namespace) -> int:
+    _use_database(args.database_url)
+    from feedback_assets.defs.instance import ensure_dagster_home
+
+    home = ensure_dagster_home()
+    workspace = settings.PROJECT_DIR / "workspace.yaml"
+    print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={home}); Ctrl-C stops it.", flush=True)
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from feedback_assets.evaluation import main as evaluate_main
+
+    return evaluate_main(args.rest)
+
+
+def _import_legacy(args: argparse.Namespace) -> int:
+    from feedback_assets.legacy_import import main as import_main
+
+    return import_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="feedback-assets", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    database_help = f"default: ${settings.DATABASE_URL_ENV}, else the embedded SQLite file"
+
+    run = commands.add_parser("run", help="create a pipeline run and materialise its four assets with their checks")
+    run.add_argument("--source", choices=["sample", "jsonl", "intercom"], default="sample")
+    run.add_argument("--input", type=Path, help="jsonl source: a .jsonl file or a folder of them")
+    run.add_argument("--since", type=parse_when, help="window start on updated_at (ISO date or datetime, UTC)")
+    run.add_argument("--until", type=parse_when, help="window end on updated_at, exclusive")
+    run.add_argument("--max-conversations", type=positive_int)
+    run.add_argument("--engine", choices=["offline", "anthropic"], help=f"default: ${settings.ENGINE_ENV}, else offline")
+    run.add_argument("--batch-size", type=positive_int, default=settings.DEFAULT_BATCH_SIZE,
+                     help=f"rows per write chunk (default {settings.DEFAULT_BATCH_SIZE}; results do not depend on it)")
+    run.add_argument("--database-url", help=database_help)
+    run.set_defaults(handler=_run)
+
+    ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on the project's instance")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--database-url", help=database_help)
+    ui.set_defaults(handler=_ui)
+
+    runs = commands.add_parser("runs", help="list pipeline runs with their status and counters")
+    runs.add_argument("--limit", type=positive_int, default=20)
+    runs.add_argument("--database-url", help=database_help)
+    runs.set_defaults(handler=_runs)
+
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema (idempotent)")
-    migrate.add_argument("--database-url", default=None, help=f"default: ${settings.DATABASE_URL_ENV} or embedded SQLite")
+    migrate.add_argument("--database-url", default=None, help=database_help)
     migrate.set_defaults(handler=_migrate)
+
+    evaluate = commands.add_parser("evaluate", help="score the offline engine on labelled conversations", add_help=False)
+    evaluate.add_argument("rest", nargs=argparse.REMAINDER)
+    evaluate.set_defaults(handler=_evaluate)
+
+    legacy = commands.add_parser("import-legacy", help="import the old system's run-less export", add_help=False)
+    legacy.add_argument("rest", nargs=argparse.REMAINDER)
+    legacy.set_defaults(handler=_import_legacy)
     return parser
 
 

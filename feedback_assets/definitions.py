@@ -1,5 +1,25 @@
-"""The Dagster code location: assets, checks, sensors and resources of feedback_assets (wiring only)."""
+"""The Dagster code location: assets, checks, jobs, sensors and resources (wiring only)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
 
 import dagster as dg
 
-defs = dg.Definitions()
+from feedback_assets.defs.checks import asset_checks
+from feedback_assets.defs.resources import resources_from_env
+from feedback_assets.defs.runs import PIPELINE_ASSETS, feedback_checks, feedback_pipeline, sensors
+
+
+def build_definitions(resources: Mapping[str, Any] | None = None) -> dg.Definitions:
+    """The code location; tests pass their own resources (a test database, a stub endpoint)."""
+    return dg.Definitions(
+        assets=list(PIPELINE_ASSETS),
+        asset_checks=asset_checks,
+        jobs=[feedback_pipeline, feedback_checks],
+        sensors=list(sensors),
+        resources={**resources_from_env(), **(resources or {})},
+    )
+
+
+defs = build_definitions()

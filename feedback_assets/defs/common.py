@@ -1,0 +1,77 @@
+"""What every partitioned asset and check does first: validate the partition key against the database and
+keep the run's lifecycle true (pending/failed/succeeded → running, stamped with the Dagster run id)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+import dagster as dg
+from sqlalchemy import Engine
+
+from feedback_assets.storage import RunRecord, StorageError, get_run, update_run, validate_partition_key
+
+
+def resolve_partition(engine: Engine, partition_key: str | None) -> RunRecord:
+    """The run a partition key names, or a ``dg.Failure`` naming the bad key (nothing read or written)."""
+    try:
+        return get_run(engine, validate_partition_key(engine, partition_key))
+    except StorageError as error:
+        raise dg.Failure(description=f"partition {partition_key!r}: {error}", allow_retries=False) from error
+
+
+def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunRecord:
+    """Validate the partition and mark its pipeline run ``running`` under this Dagster run."""
+    run = resolve_partition(engine, context.partition_key)
+    if run.status != "running" or run.dagster_run_id != context.run.run_id:
+        run = update_run(engine, run.id, status="running", dagster_run_id=context.run.run_id)
+    context.log.info(f"pipeline run {run.id}: source={run.source} engine={run.engine} batch_size={run.batch_size}")
+    return run
+
+
+def run_is_stopping(context: dg.AssetExecutionContext) -> bool:
+    """True once somebody asked Dagster to terminate this run (engines poll it to stop promptly)."""
+    dagster_run = context.instance.get_run_by_id(context.run.run_id)
+    return dagster_run is not None and dagster_run.status in (
+        dg.DagsterRunStatus.CANCELING,
+        dg.DagsterRunStatus.CANCELED,
+    )
+
+
+class StepTimer:
+    """Wall time spent inside an asset's own code (the end-to-end benchmark subtracts it from the total)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextmanager
+    def measure(self) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def fail_if_silent_zero(stage: str, written: int, expected_inputs: int, run_id: int) -> None:
+    """Invariant 5: an asset that writes nothing while its input had work for it fails loudly."""
+    if written == 0 and expected_inputs > 0:
+        raise dg.Failure(
+            description=(
+                f"{stage} for pipeline run {run_id} wrote 0 rows although its input had {expected_inputs} "
+                "rows to process"
+            ),
+            metadata={"expected_inputs": expected_inputs},
+        )
+
+
+def fail_if_too_many_failures(stage: str, failures: int, total: int, limit: float, run_id: int, examples: list[str]) -> None:
+    if total and failures / total > limit:
+        raise dg.Failure(
+            description=(
+                f"{stage} for pipeline run {run_id}: {failures} of {total} items failed "
+                f"({failures / total:.0%} > max_failure_share {limit:.0%}); the failures are recorded in the table"
+            ),
+            metadata={"failures": failures, "total": total, "examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in examples[:10]))},
+        )

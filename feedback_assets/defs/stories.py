@@ -1,0 +1,69 @@
+"""The ``stories`` asset: the run's themes grouped by signature into candidate stories and orphans, with
+evidence (every conversation, up to five excerpts)."""
+
+
+import dagster as dg
+
+from feedback_assets.defs.common import StepTimer, fail_if_silent_zero, start_run_step
+from feedback_assets.defs.partitions import pipeline_runs_partitions
+from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings
+from feedback_assets.domain.stories import build_stories
+from feedback_assets.reporting import markdown_table
+from feedback_assets.storage import read_partition, replace_partitions, update_run
+
+STORY_TABLE_ROWS = 25
+
+
+@dg.asset(
+    partitions_def=pipeline_runs_partitions,
+    deps=["themes"],
+    group_name="stories",
+    kinds={"python", "sql"},
+    description="Themes grouped by issue signature: candidate stories (≥ min_group_size) and orphans, with evidence.",
+)
+def stories(
+    context: dg.AssetExecutionContext, database: FeedbackDatabase, pipeline: PipelineSettings
+) -> dg.MaterializeResult:
+    timer = StepTimer()
+    engine = database.get_engine()
+    run = start_run_step(context, engine)
+    with timer.measure():
+        theme_rows = [row for row in read_partition(engine, "themes", run.id) if not row.get("error")]
+        built = build_stories(
+            run.id,
+            theme_rows,
+            read_partition(engine, "conversations", run.id),
+            read_partition(engine, "classifications", run.id),
+            min_group_size=pipeline.min_group_size,
+        )
+        written = replace_partitions(
+            engine, run.id, {"stories": built.stories, "story_evidence": built.evidence}, batch_size=run.batch_size
+        )
+        candidates = [story for story in built.stories if story["status"] == "candidate"]
+        update_run(engine, run.id, stories_count=len(candidates))
+
+    fail_if_silent_zero("stories", written["stories"], len(theme_rows), run.id)
+    ranked = sorted(candidates, key=lambda s: (-(s.get("priority_score") or 0), -s["conversation_count"], s["title"]))
+    orphans = [story for story in built.stories if story["status"] == "orphan"]
+    metadata = {
+        "dagster/row_count": written["stories"],
+        "pipeline_run_id": run.id,
+        "candidate_stories": len(candidates),
+        "orphan_groups": len(orphans),
+        "orphan_conversations": sum(story["conversation_count"] for story in orphans),
+        "evidence_rows": written["story_evidence"],
+        "min_group_size": pipeline.min_group_size,
+        "stories": dg.MetadataValue.md(
+            markdown_table(
+                ["title", "conversations", "priority", "area / component", "signature"],
+                [
+                    (s["title"], s["conversation_count"], s["priority"], f"{s['product_area']} / {s['component']}", s["issue_signature"])
+                    for s in ranked[:STORY_TABLE_ROWS]
+                ],
+            )
+            if ranked
+            else "No candidate stories in this run."
+        ),
+        "compute_seconds": round(timer.seconds, 3),
+    }
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,0 +1,75 @@
+"""The ``themes`` asset: product area, component, issue signature, intent and symptoms for every actionable
+classification of the run; signatures canonicalised and near-duplicates merged across the run."""
+
+
+import dagster as dg
+
+from feedback_assets.defs.classify import LLM_POOL, record_usage, usage_metadata
+from feedback_assets.defs.common import (
+    StepTimer,
+    fail_if_silent_zero,
+    fail_if_too_many_failures,
+    run_is_stopping,
+    start_run_step,
+)
+from feedback_assets.defs.partitions import pipeline_runs_partitions
+from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
+from feedback_assets.domain.normalize import conversation_from_row
+from feedback_assets.domain.taxonomy import load_taxonomy
+from feedback_assets.domain.themes import extract_themes, theme_requests
+from feedback_assets.reporting import count_by, distribution_table, markdown_table
+from feedback_assets.storage import read_partition, replace_partition, update_run
+
+
+@dg.asset(
+    partitions_def=pipeline_runs_partitions,
+    deps=["classifications"],
+    group_name="themes",
+    kinds={"python", "sql"},
+    pool=LLM_POOL,
+    description="Per actionable conversation: area, component, issue_signature, intent, symptoms, root cause.",
+)
+def themes(
+    context: dg.AssetExecutionContext,
+    database: FeedbackDatabase,
+    engines: EngineSettings,
+    pipeline: PipelineSettings,
+) -> dg.MaterializeResult:
+    timer = StepTimer()
+    engine = database.get_engine()
+    run = start_run_step(context, engine)
+    with timer.measure():
+        conversations = [conversation_from_row(row) for row in read_partition(engine, "conversations", run.id)]
+        classification_rows = read_partition(engine, "classifications", run.id)
+        requests = theme_requests(conversations, classification_rows, actionable_types=tuple(pipeline.actionable_types))
+        extractor = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
+        batch = extract_themes(extractor, requests, taxonomy=load_taxonomy(engines.taxonomy_path))
+        written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
+        update_run(engine, run.id, themes_count=written - batch.failures)
+        record_usage(engine, run.id, batch.usage)
+
+    failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
+    fail_if_silent_zero("themes", written, len(requests), run.id)
+    fail_if_too_many_failures("themes", batch.failures, len(requests), pipeline.max_failure_share, run.id, failures)
+    ok_rows = [row for row in batch.rows if not row.get("error")]
+    signatures = count_by(ok_rows, "issue_signature")
+    matched = sum(1 for row in ok_rows if row.get("matched_vocabulary"))
+    metadata = {
+        "dagster/row_count": written,
+        "pipeline_run_id": run.id,
+        "engine": extractor.name,
+        "model": extractor.theme_model or "rules (no model)",
+        "prompt_version": extractor.prompt_version,
+        "actionable_conversations": len(requests),
+        "themes": len(ok_rows),
+        "failures": batch.failures,
+        "distinct_signatures": len(signatures),
+        "matched_vocabulary_share": dg.MetadataValue.float(round(matched / len(ok_rows), 3) if ok_rows else 0.0),
+        "top_signatures": dg.MetadataValue.md(distribution_table(signatures, label="issue_signature", limit=15)),
+        "product_areas": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "product_area"), label="area")),
+        "compute_seconds": round(timer.seconds, 3),
+        **usage_metadata(batch.usage),
+    }
+    if failures:
+        metadata["failure_examples"] = dg.MetadataValue.md(markdown_table(["failure"], [[f] for f in failures[:10]]))
+    return dg.MaterializeResult(metadata=metadata)

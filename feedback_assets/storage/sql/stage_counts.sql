@@ -1,0 +1,10 @@
+-- What each stage of run :run_id had to process and what it wrote.
+SELECT
+  (SELECT count(*) FROM conversations WHERE pipeline_run_id = :run_id) AS conversations,
+  (SELECT count(*) FROM conversations WHERE pipeline_run_id = :run_id AND quality_pass) AS quality_passed,
+  (SELECT count(*) FROM classifications WHERE pipeline_run_id = :run_id) AS classifications,
+  (SELECT count(*) FROM classifications
+     WHERE pipeline_run_id = :run_id AND error IS NULL AND final_type IN :actionable_types) AS actionable,
+  (SELECT count(*) FROM themes WHERE pipeline_run_id = :run_id) AS themes,
+  (SELECT count(*) FROM themes WHERE pipeline_run_id = :run_id AND error IS NULL) AS themed,
+  (SELECT count(*) FROM stories WHERE pipeline_run_id = :run_id) AS stories
