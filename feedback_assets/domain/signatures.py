@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from feedback_assets.domain.models import SIGNATURE_MAX_CHARS, SIGNATURE_PATTERN
@@ -93,6 +94,7 @@ def make_specific(signature: str, *, component: str, symptoms: Sequence[str]) ->
     return candidate
 
 
+@lru_cache(maxsize=4096)
 def stem_set(signature: str) -> frozenset[str]:
     return frozenset(stem(token) for token in signature.split("_") if token)
 

@@ -28,13 +28,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from feedback_assets.domain.models import ConversationType
 from feedback_assets.domain.signatures import signature_problem
-from feedback_assets.domain.text import StemIndex, phrase_stems
+from feedback_assets.domain.text import PhraseIndex, StemIndex, phrase_stems
 
 TAXONOMY_ENV = "FEEDBACK_TAXONOMY"
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.json"
@@ -127,12 +127,9 @@ class Taxonomy:
     spec: TaxonomySpec
     raw: dict[str, Any]
     path: Path | None = None
-    _components: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = field(
-        default=(), repr=False
-    )
-    _vocabulary: tuple[tuple[VocabularySpec, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]], ...] = field(
-        default=(), repr=False
-    )
+    _components: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    _keywords: PhraseIndex = field(default_factory=lambda: PhraseIndex(()), repr=False)
+    _match_groups: PhraseIndex = field(default_factory=lambda: PhraseIndex(()), repr=False)
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any], path: Path | None = None) -> "Taxonomy":
@@ -153,16 +150,20 @@ class Taxonomy:
                 raise ValueError(f"{where}: vocabulary[{number}]: signature {entry.signature} appears twice")
             signatures.add(entry.signature)
 
-        def compiled(phrases: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-            return tuple((phrase, stems) for phrase in phrases if (stems := phrase_stems(phrase)))
-
-        components = tuple(
-            (area.name, component.name, compiled([*component.keywords, component.name.replace("_", " ")]))
-            for area in spec.areas
-            for component in area.components
+        components = tuple((area.name, component.name) for area in spec.areas for component in area.components)
+        component_specs = [component for area in spec.areas for component in area.components]
+        keywords = PhraseIndex(
+            ((number, phrase), phrase_stems(phrase))
+            for number, component in enumerate(component_specs)
+            for phrase in [*component.keywords, component.name.replace("_", " ")]
         )
-        vocabulary = tuple((entry, tuple(compiled(group) for group in entry.match)) for entry in spec.vocabulary)
-        return cls(spec, raw, path, components, vocabulary)
+        match_groups = PhraseIndex(
+            ((number, group_number, phrase), phrase_stems(phrase))
+            for number, entry in enumerate(spec.vocabulary)
+            for group_number, group in enumerate(entry.match)
+            for phrase in group
+        )
+        return cls(spec, raw, path, components, keywords, match_groups)
 
     @property
     def product(self) -> str:
@@ -172,41 +173,42 @@ class Taxonomy:
     def vocabulary(self) -> list[VocabularySpec]:
         return self.spec.vocabulary
 
-    def entry(self, signature: str) -> VocabularySpec | None:
-        return next((entry for entry in self.spec.vocabulary if entry.signature == signature), None)
+    def component_description(self, component: str) -> str:
+        """The description of ``component`` ("" for a component the taxonomy does not have)."""
+        return next((c.description for area in self.spec.areas for c in area.components if c.name == component), "")
 
     def place(self, index: StemIndex) -> Placement | None:
         """The component whose keywords the text mentions most (multi-word keywords count double);
         ties go to the component listed first. None when no keyword matches."""
-        best: Placement | None = None
-        for area, component, phrases in self._components:
-            matched = [(phrase, len(stems)) for phrase, stems in phrases if index.contains(stems)]
-            if not matched:
-                continue
-            score = float(sum(width for _, width in matched))
-            if best is None or score > best.score:
-                best = Placement(area, component, score, tuple(phrase for phrase, _ in matched))
-        return best
+        scores: dict[int, float] = {}
+        matched: dict[int, list[str]] = {}
+        for _, (number, phrase), stems in self._keywords.matches(index):
+            scores[number] = scores.get(number, 0.0) + len(stems)
+            matched.setdefault(number, []).append(phrase)
+        if not scores:
+            return None
+        best = min(scores, key=lambda number: (-scores[number], number))
+        area, component = self._components[best]
+        return Placement(area, component, scores[best], tuple(matched[best]))
 
     def match_vocabulary(self, index: StemIndex, conversation_type: str) -> VocabularyMatch | None:
         """The known issue whose every match group the text satisfies; more groups, then more matched
         phrases, then file order decide between several."""
-        best: tuple[int, int] | None = None
-        found: VocabularyMatch | None = None
-        for entry, groups in self._vocabulary:
-            if conversation_type not in entry.types:
-                continue
-            matched: list[str] = []
-            for group in groups:
-                hits = [phrase for phrase, stems in group if index.contains(stems)]
-                if not hits:
-                    break
-                matched.extend(hits)
-            else:
-                rank = (len(groups), len(matched))
-                if best is None or rank > best:
-                    best, found = rank, VocabularyMatch(entry, tuple(matched))
-        return found
+        groups_found: dict[int, set[int]] = {}
+        phrases: dict[int, list[str]] = {}
+        for _, (number, group_number, phrase), _ in self._match_groups.matches(index):
+            groups_found.setdefault(number, set()).add(group_number)
+            phrases.setdefault(number, []).append(phrase)
+        complete = [
+            number
+            for number, found in groups_found.items()
+            if len(found) == len(self.spec.vocabulary[number].match)
+            and conversation_type in self.spec.vocabulary[number].types
+        ]
+        if not complete:
+            return None
+        best = min(complete, key=lambda n: (-len(self.spec.vocabulary[n].match), -len(phrases[n]), n))
+        return VocabularyMatch(self.spec.vocabulary[best], tuple(phrases[best]))
 
 
 def empty_taxonomy(product: str = "unknown product") -> Taxonomy:

@@ -16,7 +16,8 @@ from typing import Iterable, Sequence
 WORD_PATTERN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 
 # Suffixes tried longest first; a stem keeps at least three characters so "uses" does not become "u".
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "es", "ed", "er", "ly", "s")
+# No "-er": it would make "customer" the stem of "customs"/"custom" and "order" of "ord".
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 _DOUBLED_ENDING = re.compile(r"([bdfgklmnprtz])\1$")
 
 
@@ -87,6 +88,31 @@ class StemIndex:
 
     def matching(self, phrases: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
         return [phrase for phrase in phrases if self.contains(phrase)]
+
+
+class PhraseIndex:
+    """Many phrases looked up in one text at the cost of the text's distinct stems, not of the phrase count.
+
+    Entries are ``(key, phrase stems)``; ``matches`` returns the matching ``(ordinal, key, phrase)`` in entry
+    order (never in set order, which varies between processes).
+    """
+
+    def __init__(self, entries: Iterable[tuple[object, tuple[str, ...]]]) -> None:
+        self._by_first: dict[str, list[tuple[int, object, tuple[str, ...]]]] = {}
+        for ordinal, (key, phrase) in enumerate(entries):
+            if phrase:
+                self._by_first.setdefault(phrase[0], []).append((ordinal, key, phrase))
+        self._firsts = frozenset(self._by_first)
+
+    def matches(self, index: StemIndex) -> list[tuple[int, object, tuple[str, ...]]]:
+        found = [
+            entry
+            for first in index.unigrams & self._firsts
+            for entry in self._by_first[first]
+            if index.contains(entry[2])
+        ]
+        found.sort(key=lambda entry: entry[0])
+        return found
 
 
 # --- instruction-like text -------------------------------------------------------------------------------
@@ -183,9 +209,13 @@ SYMPTOM_TOKENS = frozenset(s.token for s in SYMPTOMS) | {HOW_TO_SYMPTOM.token, F
 SYMPTOM_STEMS = frozenset(stem_ for s in SYMPTOMS for phrase in s.phrases for stem_ in phrase)
 
 
+_SYMPTOM_INDEX = PhraseIndex((number, phrase) for number, s in enumerate(SYMPTOMS) for phrase in s.phrases)
+
+
 def detect_symptoms(index: StemIndex) -> list[Symptom]:
     """Symptoms the text mentions, most specific first (lexicon order)."""
-    return [symptom for symptom in SYMPTOMS if any(index.contains(phrase) for phrase in symptom.phrases)]
+    numbers = sorted({number for _, number, _ in _SYMPTOM_INDEX.matches(index)})
+    return [SYMPTOMS[number] for number in numbers]
 
 
 def main_symptom(indexes: Sequence[StemIndex]) -> Symptom | None:

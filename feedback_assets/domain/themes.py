@@ -86,12 +86,6 @@ def _row(engine: Engine, request: ThemeRequest, theme: ThemeResult | None, error
     }
 
 
-def _ruled_signature(theme: ThemeResult, taxonomy: Taxonomy) -> str:
-    specific = make_specific(theme.issue_signature, component=theme.component, symptoms=theme.symptoms)
-    signature, _ = canonicalise(specific, taxonomy, component=theme.component)
-    return signature
-
-
 def extract_themes(engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy: Taxonomy | None = None) -> ThemeBatch:
     """Themes for ``requests`` (one run) with the signature rules applied; see the module docstring."""
     if not requests:
@@ -105,6 +99,7 @@ def extract_themes(engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy
             outcomes.setdefault(outcome.conversation_id, outcome)
 
     ruled: dict[str, tuple[ThemeResult, str] | str] = {}  # id → (theme, signature) or error
+    canonical: dict[tuple[str, str], str] = {}  # (signature, component) → canonical form, computed once
     for request in requests:
         conversation_id = request.conversation.conversation_id
         outcome = outcomes.get(conversation_id)
@@ -113,10 +108,16 @@ def extract_themes(engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy
         elif outcome.error or outcome.theme is None:
             ruled[conversation_id] = outcome.error or f"engine {engine.name} returned neither a theme nor an error"
         else:
+            theme = outcome.theme
             try:
-                ruled[conversation_id] = (outcome.theme, _ruled_signature(outcome.theme, taxonomy))
+                specific = make_specific(theme.issue_signature, component=theme.component, symptoms=theme.symptoms)
             except SignatureRejected as error:
                 ruled[conversation_id] = str(error)
+                continue
+            key = (specific, theme.component)
+            if key not in canonical:
+                canonical[key] = canonicalise(specific, taxonomy, component=theme.component)[0]
+            ruled[conversation_id] = (theme, canonical[key])
 
     vocabulary = {entry.signature for entry in taxonomy.vocabulary}
     counts = Counter(value[1] for value in ruled.values() if isinstance(value, tuple))

@@ -76,8 +76,9 @@ class TypeScores:
 def score_types(text: str) -> TypeScores:
     scores = {conversation_type: 0.0 for conversation_type in TYPE_PRIORITY}
     signals: list[Cue] = []
+    lowered = text.lower()
     for conversation_type, cues in TYPE_CUES.items():
-        for cue in match_cues(text, cues):
+        for cue in match_cues(text, cues, lowered):
             scores[conversation_type] += cue.weight
             signals.append(cue)
     if len(URL_PATTERN.findall(text)) >= SPAM_LINKS:
@@ -97,8 +98,9 @@ def _confidence(scores: TypeScores, *, confirmed: bool = False) -> str:
 def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
     if conversation_type == "spam":
         return "low", []
+    lowered = text.lower()
     for level in ("critical", "high", "low"):
-        found = match_cues(text, URGENCY_CUES[level])
+        found = match_cues(text, URGENCY_CUES[level], lowered)
         if level == "critical" and found and conversation_type in ("general_inquiry", "feature_request"):
             level = "high"  # "urgent" on a question or wish is emphasis, not an outage
         if found:

@@ -30,10 +30,81 @@ class Cue:
     label: str
     weight: float
     pattern: re.Pattern[str]
+    anchors: tuple[str, ...] | None
+    """Literal text one of which any match contains (None: unknown); lets most cues skip the regex."""
+
+    def found_in(self, text: str, lowered: str) -> bool:
+        if self.anchors is not None and not any(anchor in lowered for anchor in self.anchors):
+            return False
+        return self.pattern.search(text) is not None
+
+
+_META = set("\\()[]{}?*+.|^$")
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    parts, depth, start, escaped = [], 0, 0, False
+    for position, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:position])
+            start = position + 1
+    return [*parts, pattern[start:]]
+
+
+def _group_end(pattern: str) -> int:
+    """Index of the parenthesis closing the group that opens ``pattern``."""
+    depth, escaped = 0, False
+    for position, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position
+    raise ValueError(f"unbalanced group in cue {pattern!r}")
+
+
+def _anchors(pattern: str) -> tuple[str, ...] | None:
+    """The literal start of every top-level alternative (its last character dropped when a quantifier
+    makes it optional); None when some alternative starts with a construct."""
+    anchors: list[str] = []
+    for alternative in _top_level_alternatives(pattern):
+        if alternative.startswith("(?:"):
+            # A leading group: its own alternatives' literal starts anchor this alternative too.
+            close = _group_end(alternative)
+            inner = _anchors(alternative[3:close])
+            if inner is None or alternative[close + 1 : close + 2] in ("?", "*", "{"):
+                return None
+            anchors.extend(inner)
+            continue
+        end = 0
+        while end < len(alternative) and alternative[end] not in _META:
+            end += 1
+        literal = alternative[:end]
+        if end < len(alternative) and alternative[end] in "?*{":
+            literal = literal[:-1]
+        if len(literal) < 2:
+            return None
+        anchors.append(literal.lower())
+    return tuple(anchors)
 
 
 def _cues(weight: float, *patterns: str) -> list[Cue]:
-    return [Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE)) for p in patterns]
+    return [
+        Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE), _anchors(p)) for p in patterns
+    ]
 
 
 _NEG = r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|is not|aren'?t|are not|didn'?t|did not|can'?t|cannot|couldn'?t|no longer|stopped|never)"
@@ -48,6 +119,9 @@ TYPE_CUES: dict[str, list[Cue]] = {
                r"(?:keeps|kept) (?:crashing|freezing|closing|logging|spinning|failing|showing|saying|loading)",
                r"(?:500|502|503|504|404) error|error (?:500|502|503|504|404)", r"out of sync",
                r"disappear\w*|vanish\w*", r"(?:shows?|showing|says?) (?:the )?wrong", r"duplicat\w*",
+               r"(?:not|never|no longer|didn'?t|haven'?t|hasn'?t|aren'?t|isn'?t|weren'?t|wasn'?t) (?:be(?:ing|en) )?"
+               r"(?:receiv\w*|arriv\w*|sent|sending|delivered|delivering|getting|coming through|showing up)",
+               r"stopped (?:being )?\w+",
                r"no funciona|ne fonctionne pas|marche pas|funktioniert nicht|não funciona|non funziona|"
                r"werkt niet|fehler|erreur|erro|errore|falla"),
         *_cues(1.0, r"wrong", r"incorrect(?:ly)?", r"missing", r"(?:is|are|it'?s) gone", r"issue with",
@@ -151,5 +225,6 @@ URGENCY_CUES: dict[str, list[Cue]] = {
 }
 
 
-def match_cues(text: str, cues: list[Cue]) -> list[Cue]:
-    return [cue for cue in cues if cue.pattern.search(text)]
+def match_cues(text: str, cues: list[Cue], lowered: str | None = None) -> list[Cue]:
+    lowered = text.lower() if lowered is None else lowered
+    return [cue for cue in cues if cue.found_in(text, lowered)]

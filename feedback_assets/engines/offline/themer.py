@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix, diags, hstack
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -55,6 +55,10 @@ DEFAULT_SIMILARITY_THRESHOLD = 0.3
 WORD_WEIGHT = 0.6
 """Share of the similarity from word stems (the rest from character n-grams, which absorb spelling and
 inflection variants the stemmer misses)."""
+PHRASE_WEIGHT = 0.3
+"""Weight of two-word phrases relative to single words in similarity (names use them at full weight)."""
+SYMPTOM_WEIGHT = 0.5
+"""Weight of the generic symptom a text mentions: shared symptoms help, but never make one issue alone."""
 UNMAPPED_AREA = "unmapped"
 _NAME_CANDIDATES = 8
 
@@ -71,6 +75,8 @@ _FILLER = frozenset(
     company business work works working worked going go goes went hi there ok okay yes yeah lot lots bit
     quick quickly actually basically currently anymore again via per etc thing mean means happen happens
     happened happening every single whole wrong error errors fail fails failed failing broken
+    monday tuesday wednesday thursday friday saturday sunday weekend january february march april may june
+    july august september october november december
     """.split()
 ) | ENGLISH_STOP_WORDS | GENERIC_WORDS
 
@@ -83,6 +89,7 @@ class _Doc:
     index: StemIndex
     surface: dict[str, str]
     first_position: dict[str, int]
+    content: list[str]
     terms: list[str]
     vocabulary: VocabularyMatch | None
     placement: Placement | None
@@ -119,6 +126,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         index=index,
         surface=surface,
         first_position=first_position,
+        content=content,
         terms=terms,
         vocabulary=taxonomy.match_vocabulary(index, request.final_type),
         placement=taxonomy.place(index),
@@ -128,18 +136,26 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
 
 def _vectors(docs: Sequence[_Doc]) -> tuple[csr_matrix, csr_matrix, list[str]]:
     """(combined rows for similarity, word-term rows for naming, word-term names)."""
-    word_vectoriser = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True)
-    word_rows = word_vectoriser.fit_transform([doc.terms for doc in docs])
-    char_source = [" ".join(doc.surface.get(term, term) for term in doc.terms if " " not in term
-                            and not term.startswith("__")) for doc in docs]
+    word_vectoriser = TfidfVectorizer(analyzer=_terms, sublinear_tf=True)
+    word_rows = word_vectoriser.fit_transform(docs).tocsr()
+    names = list(word_vectoriser.get_feature_names_out())
+    # Phrases name a group well but, being rarer, would drown the shared single words in similarity.
+    column_weights = np.array([PHRASE_WEIGHT if " " in name else SYMPTOM_WEIGHT if name.startswith("__") else 1.0
+                               for name in names])
+    similarity_words = normalize(word_rows @ diags(column_weights))
+    char_source = [" ".join(doc.surface[term] for term in doc.content) for doc in docs]
     if any(char_source):
         char_rows = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
             char_source
         )
-        combined = hstack([word_rows * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)]).tocsr()
+        combined = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
     else:
-        combined = word_rows
-    return normalize(combined).tocsr(), word_rows.tocsr(), list(word_vectoriser.get_feature_names_out())
+        combined = similarity_words
+    return normalize(combined).tocsr(), word_rows, names
+
+
+def _terms(doc: _Doc) -> list[str]:
+    return doc.terms
 
 
 def cluster(rows: csr_matrix, threshold: float) -> list[list[int]]:
@@ -267,36 +283,36 @@ _INTENTS = {
 }
 
 
-def _clustered_theme(doc: _Doc, group: Sequence[_Doc], name: _Name, signature: str, taxonomy: Taxonomy) -> ThemeResult:
+def _group_themes(group: Sequence[_Doc], name: _Name, signature: str, taxonomy: Taxonomy) -> list[ThemeResult]:
+    """The themes of one named group: shared area, component, intent and hypothesis; per-conversation
+    symptoms (the group's symptom, the conversation's own, and its key sentence)."""
     placement = _placement(group)
     feature_text = " ".join(name.feature).replace("_", " ") or "this feature"
     area = placement.product_area if placement else UNMAPPED_AREA
-    component = placement.component if placement else normalise_signature(name.feature[0] if name.feature else "") or UNMAPPED_AREA
-    symptoms = [name.symptom.description]
-    symptoms += [s.description for s in doc.symptoms if s.description not in symptoms][:2]
-    symptoms.append(f'customer: "{_key_sentence(doc, name.feature)}"')
-    description = taxonomy_description(taxonomy, area, component)
-    return ThemeResult(
-        product_area=area[:64],
-        component=component[:64],
-        issue_signature=signature,
-        user_intent=_INTENTS.get(doc.request.final_type, "Resolve {feature} ({symptom})").format(
-            feature=feature_text, symptom=name.symptom.description
-        )[:500],
-        symptoms=symptoms[:4],
-        affected_flow=(f"{area} › {component}: {description}" if description else f"Flows involving {feature_text}")[:500],
-        root_cause_hypothesis=f"{name.symptom.root_cause[0].upper()}{name.symptom.root_cause[1:]} ({feature_text}).",
-        matched_vocabulary=False,
+    component = placement.component if placement else (
+        normalise_signature(name.feature[0]) if name.feature else "") or UNMAPPED_AREA
+    description = taxonomy.component_description(component)
+    intent = _INTENTS.get(group[0].request.final_type, "Resolve {feature} ({symptom})").format(
+        feature=feature_text, symptom=name.symptom.description
     )
-
-
-def taxonomy_description(taxonomy: Taxonomy, area: str, component: str) -> str:
-    for area_spec in taxonomy.spec.areas:
-        if area_spec.name == area:
-            for component_spec in area_spec.components:
-                if component_spec.name == component:
-                    return component_spec.description
-    return ""
+    flow = f"{area} › {component}: {description}" if description else f"Flows involving {feature_text}"
+    cause = f"{name.symptom.root_cause[0].upper()}{name.symptom.root_cause[1:]} ({feature_text})."
+    themes = []
+    for doc in group:
+        symptoms = [name.symptom.description]
+        symptoms += [s.description for s in doc.symptoms if s.description not in symptoms][:2]
+        symptoms.append(f'customer: "{_key_sentence(doc, name.feature)}"')
+        themes.append(ThemeResult(
+            product_area=area[:64],
+            component=component[:64],
+            issue_signature=signature,
+            user_intent=intent[:500],
+            symptoms=symptoms,
+            affected_flow=flow[:500],
+            root_cause_hypothesis=cause[:1000],
+            matched_vocabulary=False,
+        ))
+    return themes
 
 
 def _vocabulary_theme(entry_match: VocabularyMatch) -> ThemeResult:
@@ -342,8 +358,8 @@ def extract_themes(
                 name = _name(group, word_rows, names)
                 signature = _free_signature(name, taken, group)
                 taken.add(signature)
-                for doc in group:
-                    themes[doc.position] = _clustered_theme(doc, group, name, signature, taxonomy)
+                for doc, theme in zip(group, _group_themes(group, name, signature, taxonomy)):
+                    themes[doc.position] = theme
     outcomes: list[ThemeOutcome | None] = [None] * len(requests)
     for doc in docs:
         original = order[doc.position]
