@@ -35,11 +35,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--product", default="crewline", choices=sorted(PRODUCT_MODULES))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--count", type=_positive, help="unique conversations (default: the product's, 1200/300)")
+    parser.add_argument("--count", type=_positive, help="unique conversations (default: the product's, "
+                                                        "1200/300)")
     parser.add_argument("--days", type=_positive, help="window length in days (default: the product's, 90/60)")
     parser.add_argument("--start", help="first day YYYY-MM-DD (default: the window ends on --end)")
     parser.add_argument("--end", help="last day YYYY-MM-DD when --start is not given (default 2026-11-15)")
-    parser.add_argument("--output", type=Path, help="conversations JSONL (default: the product's bundled path)")
+    parser.add_argument("--output", type=Path, help="conversations JSONL (default: the product's bundled "
+                                                    "path)")
     parser.add_argument("--labels", type=Path, help="labels JSONL (default: the product's bundled path)")
     label_mode = parser.add_mutually_exclusive_group()
     label_mode.add_argument("--label-all", action="store_true", default=None, help="label every conversation")

@@ -200,8 +200,8 @@ class ConversationBuilder:
 
     # shared pieces
 
-    def draft(self, truth: Truth, blocks: list[tuple], *, subject_pool=(), paths=(), delivered_as="customer_initiated",
-              opening_author: str | None = None) -> Draft:
+    def draft(self, truth: Truth, blocks: list[tuple], *, subject_pool=(), paths=(),
+              delivered_as="customer_initiated", opening_author: str | None = None) -> Draft:
         rng = self.rng
         style = (rng.choice(("email", "email", "email", "plain", "br")) if self.email
                  else rng.choices(("messenger", "br", "rich", "plain"), (0.6, 0.2, 0.15, 0.05))[0])
@@ -215,20 +215,22 @@ class ConversationBuilder:
         return Draft(
             kind=self.item.kind, index=self.item.index, created_at=self.item.created_at, truth=truth,
             contact=self.contact, source_type="email" if self.email else "conversation", delivered_as=delivered_as,
-            subject=subject, opening=html.render(blocks, rng, style), opening_author=opening_author or self.contact.role,
+            subject=subject, opening=html.render(blocks, rng, style),
+            opening_author=opening_author or self.contact.role,
             url=url, parts=[], admin=self.admin, team=team,
             priority=self.writer.persona.tone in ("frustrated", "urgent") and rng.random() < 0.3,
         )
 
     def _subject_from(self, blocks: list[tuple]) -> str:
-        words = html.plain_text(blocks).split()
-        return " ".join(words[: self.rng.randrange(3, 7)]).rstrip(",.:;!?") if words else ""
+        """People who write no subject line get one made of their first words (the core of the message)."""
+        words = (self.writer.core_sentence or html.plain_text(blocks)).split()
+        return " ".join(words[: self.rng.randrange(3, 8)]).rstrip(",.:;!?—-") if words else ""
 
     def intake(self, draft: Draft) -> None:
         """What happens before a human answers: bot auto-reply, assignment to a team."""
         rng = self.rng
         if rng.random() < (0.1 if self.email else 0.35):
-            draft.parts.append(Part("comment", "bot", self.writer.support_line(pools.BOT_AUTOREPLIES),
+            draft.parts.append(Part("comment", "bot", self.writer.support_line(pools.BOT_AUTOREPLIES, greet=False),
                                     rng.randrange(3, 30)))
         if draft.team and rng.random() < 0.6:
             by_bot = rng.random() < 0.5
@@ -336,10 +338,10 @@ class ConversationBuilder:
             reply = {"product_issue": pools.BUG_CONFIRMED, "feature_request": pools.FEATURE_GAP}.get(scenario.type)
         honest = stage1 == scenario.type
         mode = self.reply_mode(honest) if reply else "none"
-        if mode == "clarify" and scenario.type not in ACTIONABLE_TYPES:
+        if mode == "clarify" and "product_issue" not in (stage1, scenario.type):
             mode = "reveal"
-        self.answer(draft, mode, tuple(reply or ()), followups=scenario.followups or self.followups_for(scenario.type),
-                    notes=pools.GENERIC_NOTES)
+        followups = scenario.followups or self.followups_for(scenario.type)
+        self.answer(draft, mode, tuple(reply or ()), followups=followups, notes=pools.GENERIC_NOTES)
         if scenario.tags and mode != "none" and rng.random() < 0.5:
             draft.tags = list(scenario.tags)
         return draft
@@ -395,7 +397,8 @@ class ConversationBuilder:
         truth = Truth("general_inquiry", "general_inquiry", expected_filter="canned_greeting", kind="greeting")
         draft = self.draft(truth, [("p", greeting)])
         draft.opening = rng.choice((f"<p>{greeting}</p>", greeting, f"<p>{greeting}</p>"))
-        draft.parts.append(Part("comment", "bot", writer.support_line(pools.BOT_AUTOREPLIES), rng.randrange(3, 20)))
+        draft.parts.append(Part("comment", "bot", writer.support_line(pools.BOT_AUTOREPLIES, greet=False),
+                                rng.randrange(3, 20)))
         follow = rng.random()
         if follow < 0.2:  # the real question comes in the next message
             scenario = rng.choice(list(pools.BILLING) + list(pools.ACCOUNT) + list(self.product.configuration))
@@ -568,7 +571,8 @@ def _assemble(draft: Draft, cast: Cast, conversation_id: str, source_id: str, pa
         },
         "contacts": {"type": "contact.list", "contacts": [
             {"type": "contact", "id": draft.contact.id, "external_id": draft.contact.external_id}]},
-        "teammates": {"type": "admin.list", "admins": [{"type": "admin", "id": admin_id} for admin_id in admins_seen]},
+        "teammates": {"type": "admin.list",
+                      "admins": [{"type": "admin", "id": admin_id} for admin_id in admins_seen]},
         "custom_attributes": {},
         "conversation_parts": {"type": "conversation_part.list", "conversation_parts": part_objects,
                                "total_count": len(part_objects)},
@@ -619,7 +623,8 @@ def build_dataset(product: Product, count: int, seed: int, start: date, days: in
                             if part.author == "admin" and part.part_type == "comment"), None)
         if (first_reply is not None and draft.created_at < snapshot - 3 * DAY and times[-1] > draft.created_at
                 and ids.random() < REFETCH_RATE):
-            early = _assemble(draft, cast, conversation_id, str(source_number), part_ids, times, rng, upto=first_reply)
+            early = _assemble(draft, cast, conversation_id, str(source_number), part_ids, times, rng,
+                              upto=first_reply)
             if early["updated_at"] < full["updated_at"]:
                 lines.append((early["updated_at"], conversation_number, 0, early))
         truth[conversation_id] = draft.truth

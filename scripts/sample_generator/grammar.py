@@ -125,7 +125,7 @@ def expand(template: str, rng: random.Random, ctx: Context) -> str:
     text = "".join(out)
     # Empty alternatives leave doubled or dangling spaces behind; fold them.
     text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r" ([,.;:!?])", r"\1", text)
+    text = re.sub(r" ([,.;:!?])(?=\s|$)", r"\1", text)
     return text.strip()
 
 
@@ -234,7 +234,7 @@ def roughen(text: str, rng: random.Random, sloppiness: float) -> str:
         after = text[match.end() : match.end() + 1]
         if before in "/.@:-_#" and before or after in "/@:_#" and after:
             return word
-        if rng.random() < sloppiness * 0.06:
+        if rng.random() < sloppiness * 0.035:
             return _mangle_word(word, rng)
         return word
 

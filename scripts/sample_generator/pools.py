@@ -43,7 +43,8 @@ INTROS = (
 )
 ASKS = (
     "Is this a known issue?", "Can someone {take a look|look into this}?", "Any idea what's going on?",
-    "Is there a fix or {a workaround|at least a workaround}?", "Please advise.", "Could you check on your end?",
+    "Is there a fix or {a workaround|at least a workaround}?", "Please advise.", "Could you check on your "
+                                                                                 "end?",
     "What should I do?", "Let me know if you need more {info|details}.", "Is anyone else seeing this?",
     "Is this something on our side or yours?", "How do we fix this?", "Can you help?",
     "Can you tell me what's happening?", "Did something change recently?", "Any help {appreciated|welcome}.",
@@ -61,8 +62,10 @@ FRUSTRATED = (
     "{Please|PLEASE} fix this.", "I've lost {an hour|half my morning} to this already.",
 )
 POLITE = (
-    "No rush, just wanted to flag it.", "Thanks for all your help as always!", "Appreciate you looking into it.",
-    "Not urgent, but {a bit annoying|worth a look}.", "Love the product otherwise!", "Sorry if this was asked before.",
+    "No rush, just wanted to flag it.", "Thanks for all your help as always!", "Appreciate you looking into "
+                                                                               "it.",
+    "Not urgent, but {a bit annoying|worth a look}.", "Love the product otherwise!", "Sorry if this was "
+                                                                                     "asked before.",
 )
 URGENT = (
     "{Pretty|Very|Kind of} urgent please.", "URGENT", "This is blocking us right now.",
@@ -80,7 +83,10 @@ CLOSINGS = (
     "Regards, $first_name $last_name", "Appreciate it 🙏", "ty", "Thanks so much!", "Many thanks.",
     "Thx", "Thank you for your help.", "Talk soon,", "Cheers",
 )
-EMOJI = ("🙏", "😅", "🙁", "👍", "😬", "🤔", "😤", "🙂")
+EMOJI_BY_TONE = {
+    "neutral": ("🙏", "😅", "🤔", "🙂"), "frustrated": ("😤", "🙁", "😡"), "polite": ("🙂", "🙏", "😊"),
+    "urgent": ("😬", "🙏", "‼️"),
+}
 
 # --- support side ---------------------------------------------------------------------------------------
 
@@ -94,13 +100,15 @@ SUPPORT_EMPATHY = (
     "Thanks for your patience while I looked into this.", "Good question!",
 )
 SUPPORT_CLARIFY = (
-    "Could you tell me which device and app version you're on?", "Can you send me a screenshot of what you see?",
+    "Could you tell me which device and app version you're on?", "Can you send me a screenshot of what you "
+                                                                 "see?",
     "Which location or workspace is this happening in?", "Roughly when did you first notice this?",
     "Could you share the link to the page where this happens?",
     "Does it happen for everyone on your team or just some people?",
 )
 SUPPORT_FOLLOWUP = (
-    "Let me know if there's anything else I can help with!", "Feel free to reply here if anything else comes up.",
+    "Let me know if there's anything else I can help with!", "Feel free to reply here if anything else comes "
+                                                             "up.",
     "I'll keep this conversation open and update you.", "Hope that helps!", "Have a great rest of your day!",
     "Shout if you have any other questions.",
 )
@@ -161,9 +169,11 @@ ACCOUNT = (
             "forgot my password and the reset email {isnt|isn't} arriving. {help|pls help}",
         ),
         (
-            "I've sent a fresh password reset link to $email — it expires in 1 hour. If it still doesn't arrive, "
+            "I've sent a fresh password reset link to $email — it expires in 1 hour. If it still doesn't "
+            "arrive, "
             "please add our domain to your safe senders.",
-            "Looks like the reset emails were being bounced by your mail server. I've sent a new password reset "
+            "Looks like the reset emails were being bounced by your mail server. I've sent a new password "
+            "reset "
             "link just now; let me know if it lands.",
         ),
         subjects=("Password reset", "Can't reset password", "reset email not arriving"),
@@ -172,15 +182,19 @@ ACCOUNT = (
     Scenario(
         "account_issue",
         (
-            "I got a new phone and lost my {authenticator app|2FA codes}. Now I can't log in because it asks for "
+            "I got a new phone and lost my {authenticator app|2FA codes}. Now I can't log in because it asks "
+            "for "
             "the {two-factor|2FA|verification} code. How do I get back into my account?",
-            "Locked out — {my old phone died|I switched phones} and the two-factor code {was on it|went with it}. "
+            "Locked out — {my old phone died|I switched phones} and the two-factor code {was on it|went with "
+            "it}. "
             "{Can you reset 2FA for me?|Can you turn off 2FA on my account?}",
         ),
         (
-            "I've verified your identity and reset two-factor authentication on your account. Next time you log in "
+            "I've verified your identity and reset two-factor authentication on your account. Next time you "
+            "log in "
             "you'll be asked to set it up again.",
-            "No problem — after verifying the account owner I've removed the old 2FA device. You can log in with "
+            "No problem — after verifying the account owner I've removed the old 2FA device. You can log in "
+            "with "
             "your password and enrol the new phone.",
         ),
         subjects=("Lost 2FA device", "2FA reset", "Locked out"),
@@ -196,7 +210,8 @@ ACCOUNT = (
         ),
         (
             "Done — I've updated the login email on your account. Your history stays exactly as it was.",
-            "You can change it yourself under Profile → Account → Email, but I've gone ahead and updated it for you.",
+            "You can change it yourself under Profile → Account → Email, but I've gone ahead and updated it "
+            "for you.",
         ),
         subjects=("Change login email", "Update my email address"),
         followups=CUSTOMER_THANKS,
@@ -204,15 +219,18 @@ ACCOUNT = (
     Scenario(
         "account_issue",
         (
-            "Our previous admin left the company and we need to {transfer ownership|make me the account owner}. "
+            "Our previous admin left the company and we need to {transfer ownership|make me the account "
+            "owner}. "
             "{They aren't reachable anymore.|Their email is already deactivated.}",
             "How do I become the owner of our $product account? The person who set it up {is gone|left in "
             "$month} and nobody can change billing.",
         ),
         (
-            "Once you send us a short note on company letterhead (or from your company's domain with a second admin "
+            "Once you send us a short note on company letterhead (or from your company's domain with a "
+            "second admin "
             "cc'd) we can transfer ownership. I've started the request on our side.",
-            "I've transferred account ownership to you after confirming with your second admin. You should now see "
+            "I've transferred account ownership to you after confirming with your second admin. You should "
+            "now see "
             "the Owner badge.",
         ),
         subjects=("Transfer account ownership", "Previous admin left"),
@@ -225,9 +243,11 @@ ACCOUNT = (
             "I'd like {a copy of|an export of} all the personal data you hold about me, {under GDPR|please}.",
         ),
         (
-            "I've submitted your data request. You'll receive a confirmation email within 30 days, usually much "
+            "I've submitted your data request. You'll receive a confirmation email within 30 days, usually "
+            "much "
             "sooner.",
-            "Your account and personal data have been scheduled for deletion; you'll get a confirmation email "
+            "Your account and personal data have been scheduled for deletion; you'll get a confirmation "
+            "email "
             "once it's complete.",
         ),
         subjects=("GDPR request", "Delete my data"),
@@ -235,14 +255,16 @@ ACCOUNT = (
     Scenario(
         "account_issue",
         (
-            "It says my account is locked after too many login attempts. {I definitely have the right password "
+            "It says my account is locked after too many login attempts. {I definitely have the right "
+            "password "
             "now.|I mistyped my password a few times.} How long until I can try again?",
             "\"Account temporarily locked\" — {what does that mean|why} and how do I unlock it?",
         ),
         (
             "Accounts unlock automatically after 30 minutes, but I've unlocked yours now so you can log in "
             "straight away.",
-            "I've unlocked your account. If you're unsure of the password, use \"Forgot password\" to set a new one.",
+            "I've unlocked your account. If you're unsure of the password, use \"Forgot password\" to set a "
+            "new one.",
         ),
         subjects=("Account locked",),
         followups=CUSTOMER_THANKS,
@@ -250,11 +272,13 @@ ACCOUNT = (
     Scenario(
         "account_issue",
         (
-            "I somehow have two accounts — one with my work email and one with my personal Gmail. Can you merge "
+            "I somehow have two accounts — one with my work email and one with my personal Gmail. Can you "
+            "merge "
             "them? {All my stuff is on the personal one.|I only want to keep the work one.}",
         ),
         (
-            "I've moved everything onto your work account and closed the duplicate. Log in with your work email "
+            "I've moved everything onto your work account and closed the duplicate. Log in with your work "
+            "email "
             "from now on.",
         ),
         subjects=("Duplicate accounts",),
@@ -267,9 +291,11 @@ BILLING = (
         (
             "Could you {resend|send me} the invoice for {last month|$month} with our VAT number on it? "
             "Our finance team needs it {for the books|before month end}.",
-            "Need an invoice with {our company's tax ID|our VAT ID} added{, please|}. The one we got only has "
+            "Need an invoice with {our company's tax ID|our VAT ID} added{, please|}. The one we got only "
+            "has "
             "my name on it.",
-            "Where can I download {past invoices|our invoices}? {Accounting is asking.|Our accountant needs them.}",
+            "Where can I download {past invoices|our invoices}? {Accounting is asking.|Our accountant needs "
+            "them.}",
         ),
         (
             "You can add a tax ID under Billing → Company details and every future invoice will include it. "
@@ -288,9 +314,11 @@ BILLING = (
             "Our bank shows {two payments|a second payment} to $product this month. {Is that right?|Why?}",
         ),
         (
-            "Sorry about that — the second charge was a duplicate. I've processed a refund for $money; it should "
+            "Sorry about that — the second charge was a duplicate. I've processed a refund for $money; it "
+            "should "
             "appear on your statement within 5–10 business days.",
-            "You're right, that was a duplicate payment. The refund has been issued and you'll get a receipt by email.",
+            "You're right, that was a duplicate payment. The refund has been issued and you'll get a receipt "
+            "by email.",
         ),
         subjects=("Charged twice", "Duplicate charge", "Double payment"),
         followups=CUSTOMER_THANKS,
@@ -299,12 +327,15 @@ BILLING = (
     Scenario(
         "billing_question",
         (
-            "We'd like to switch from monthly to {yearly|annual} billing. {Is there a discount?|How much do we "
+            "We'd like to switch from monthly to {yearly|annual} billing. {Is there a discount?|How much do "
+            "we "
             "save?} And does it start right away?",
-            "What's the price difference between monthly and annual? Thinking of {switching|committing for a year}.",
+            "What's the price difference between monthly and annual? Thinking of {switching|committing for a "
+            "year}.",
         ),
         (
-            "Annual billing saves you two months compared to monthly. You can switch under Billing → Plan; the "
+            "Annual billing saves you two months compared to monthly. You can switch under Billing → Plan; "
+            "the "
             "change applies at your next renewal and we prorate the difference.",
         ),
         subjects=("Annual billing", "Switch to yearly"),
@@ -312,14 +343,17 @@ BILLING = (
     Scenario(
         "billing_question",
         (
-            "How do I cancel our subscription? {We're closing one of our businesses.|Budget got cut.|We're moving "
+            "How do I cancel our subscription? {We're closing one of our businesses.|Budget got cut.|We're "
+            "moving "
             "to another tool.} {Will we get a refund for the unused months?|}",
             "Please cancel our plan at the end of the current billing period{. Thanks|}.",
         ),
         (
-            "I'm sorry to see you go! I've set your subscription to cancel at the end of the current period, so you "
+            "I'm sorry to see you go! I've set your subscription to cancel at the end of the current period, "
+            "so you "
             "keep access until then. We don't refund partial months on monthly plans.",
-            "You can cancel any time under Billing → Plan → Cancel subscription. I've gone ahead and scheduled the "
+            "You can cancel any time under Billing → Plan → Cancel subscription. I've gone ahead and "
+            "scheduled the "
             "cancellation for your renewal date.",
         ),
         subjects=("Cancel subscription", "Cancellation"),
@@ -327,12 +361,14 @@ BILLING = (
     Scenario(
         "billing_question",
         (
-            "Our card {expired|was replaced} and {the payment failed|we got a failed payment email}. How do I "
+            "Our card {expired|was replaced} and {the payment failed|we got a failed payment email}. How do "
+            "I "
             "update the card{ so we don't lose access|}?",
             "Need to update the credit card on file{ — new company card|}.",
         ),
         (
-            "You can update the card under Billing → Payment method. Once it's saved we'll retry the failed payment "
+            "You can update the card under Billing → Payment method. Once it's saved we'll retry the failed "
+            "payment "
             "automatically within 24 hours.",
         ),
         subjects=("Update payment method", "Failed payment"),
@@ -346,7 +382,8 @@ BILLING = (
             "Is there education or nonprofit pricing?",
         ),
         (
-            "Yes — registered nonprofits get 30% off any plan. Send us proof of status and I'll apply the discount "
+            "Yes — registered nonprofits get 30% off any plan. Send us proof of status and I'll apply the "
+            "discount "
             "to your next invoice.",
         ),
         subjects=("Nonprofit discount",),
@@ -354,14 +391,17 @@ BILLING = (
     Scenario(
         "billing_question",
         (
-            "Our renewal price went up {by quite a bit|compared to last year}. {Why?|Can you explain the increase?} "
+            "Our renewal price went up {by quite a bit|compared to last year}. {Why?|Can you explain the "
+            "increase?} "
             "{Nobody told us.|I don't remember any notice.}",
             "Why is this month's invoice {higher|more} than {usual|last month}?",
         ),
         (
-            "The difference comes from the number of seats billed this period — you added several users mid-cycle, "
+            "The difference comes from the number of seats billed this period — you added several users "
+            "mid-cycle, "
             "which were prorated. The invoice line items show the breakdown.",
-            "Our list prices changed on the renewal date (we emailed admins 60 days before). I've attached the "
+            "Our list prices changed on the renewal date (we emailed admins 60 days before). I've attached "
+            "the "
             "breakdown and applied a one-time loyalty credit.",
         ),
         subjects=("Price increase", "Invoice higher than expected"),
@@ -369,13 +409,16 @@ BILLING = (
     Scenario(
         "billing_question",
         (
-            "Can we pay by bank transfer / invoice instead of card? {Our procurement requires it.|Company policy.}",
+            "Can we pay by bank transfer / invoice instead of card? {Our procurement requires it.|Company "
+            "policy.}",
             "Is it possible to be billed in {EUR|GBP|CAD} instead of USD?",
         ),
         (
-            "Invoice billing with bank transfer is available on annual plans. I've switched your account; the next "
+            "Invoice billing with bank transfer is available on annual plans. I've switched your account; "
+            "the next "
             "invoice will have the bank details.",
-            "We can bill in EUR, GBP or CAD from your next renewal — I've updated the currency on your account.",
+            "We can bill in EUR, GBP or CAD from your next renewal — I've updated the currency on your "
+            "account.",
         ),
         subjects=("Payment by invoice", "Billing currency"),
     ),
@@ -385,7 +428,8 @@ GENERAL = (
     Scenario(
         "general_inquiry",
         (
-            "Are you SOC 2 compliant? Our security team {is asking|needs the report} before we roll $product out "
+            "Are you SOC 2 compliant? Our security team {is asking|needs the report} before we roll $product "
+            "out "
             "further.",
             "Do you have a DPA (data processing agreement) we can sign? {Legal needs it.|For GDPR.}",
             "Where is our data hosted? {Do you have EU data residency?|Is it in the US?}",
@@ -400,9 +444,11 @@ GENERAL = (
     Scenario(
         "general_inquiry",
         (
-            "Do you have a status page? {We want to know when there are outages.|Want to subscribe to incidents.}",
+            "Do you have a status page? {We want to know when there are outages.|Want to subscribe to "
+            "incidents.}",
             "Is there a public roadmap somewhere?",
-            "Do you have a partner or reseller program? {We set up tools for our clients.|We're a consultancy.}",
+            "Do you have a partner or reseller program? {We set up tools for our clients.|We're a "
+            "consultancy.}",
         ),
         (
             "Yes — you can subscribe to updates on our status page. I've sent you the link by email.",
@@ -418,7 +464,8 @@ GENERAL = (
             "No question, just a thank you. $product has made {our lives|my week} so much easier.",
             "Love the {new update|latest release}, great work team 🙂",
         ),
-        ("Aw, thank you! I'll pass this on to the team — it made our day.", "Thanks so much for the kind words!"),
+        ("Aw, thank you! I'll pass this on to the team — it made our day.", "Thanks so much for the kind "
+                                                                            "words!"),
     ),
     Scenario(
         "general_inquiry",
@@ -427,17 +474,20 @@ GENERAL = (
             "{We're evaluating a few tools.|We're still deciding on a plan.}",
             "Who should I talk to about {an enterprise plan|a bigger rollout|a quote for 300 people}?",
         ),
-        ("I've sent you a link to book time with our team.", "I've looped in our sales team — they'll email you today."),
+        ("I've sent you a link to book time with our team.", "I've looped in our sales team — they'll email "
+                                                             "you today."),
         subjects=("Demo request", "Enterprise pricing"),
     ),
     Scenario(
         "general_inquiry",
         (
             "Are you hiring? I'd love to work on the {support|product} team.",
-            "I'm a {journalist|blogger} writing about {small business software|tools for teams}. Could I ask a few "
+            "I'm a {journalist|blogger} writing about {small business software|tools for teams}. Could I ask "
+            "a few "
             "questions?",
         ),
-        ("Thanks for your interest! All open roles are on our careers page.", "I've forwarded this to our press contact."),
+        ("Thanks for your interest! All open roles are on our careers page.", "I've forwarded this to our "
+                                                                              "press contact."),
     ),
 )
 
@@ -445,15 +495,19 @@ CROSSOVERS = (
     Scenario(
         "account_issue",
         (
-            "The {login page|app} is broken, it keeps saying my password is wrong even though {it's correct|I just "
+            "The {login page|app} is broken, it keeps saying my password is wrong even though {it's "
+            "correct|I just "
             "changed it}.",
-            "Your login is {broken|bugged}: \"invalid credentials\" every time, {on every browser|on my phone and "
+            "Your login is {broken|bugged}: \"invalid credentials\" every time, {on every browser|on my "
+            "phone and "
             "laptop}.",
         ),
         (
-            "I checked your account: it was locked after several failed attempts, so every try showed the same "
+            "I checked your account: it was locked after several failed attempts, so every try showed the "
+            "same "
             "error. I've unlocked it and sent you a password reset link.",
-            "It turns out your login email has a typo in our system, so the password didn't match. I've corrected "
+            "It turns out your login email has a typo in our system, so the password didn't match. I've "
+            "corrected "
             "the email on your account — you can log in now.",
         ),
         stage1="product_issue",
@@ -463,13 +517,15 @@ CROSSOVERS = (
         "billing_question",
         (
             "Everything is suddenly read-only and {nothing saves|I can't edit anything}. Is $product down?",
-            "Getting a {banner|red bar} saying the workspace is {paused|restricted} and half the features stopped "
+            "Getting a {banner|red bar} saying the workspace is {paused|restricted} and half the features "
+            "stopped "
             "working. Bug?",
         ),
         (
             "Your last payment failed, so the account switched to read-only. Once the card is updated under "
             "Billing → Payment method everything unlocks immediately.",
-            "It's not a bug — the subscription lapsed after the card on file was declined. Updating the payment "
+            "It's not a bug — the subscription lapsed after the card on file was declined. Updating the "
+            "payment "
             "method restores full access.",
         ),
         stage1="product_issue",
@@ -481,25 +537,31 @@ CROSSOVERS = (
 # --- spam, greetings, outbound ---------------------------------------------------------------------------
 
 SPAM = (
-    "Hello,\n\nI was checking your website {$app_host|}and noticed it is not ranking on the first page of Google "
+    "Hello,\n\nI was checking your website {$app_host|}and noticed it is not ranking on the first page of "
+    "Google "
     "for {several|many} important keywords. We are a team of SEO experts and can bring you to the first page "
     "{within 30 days|in 2 weeks} with {100% guarantee|guaranteed results}.\n\nReply YES for a free audit.",
-    "Hi,\n\nWe offer high quality guest posts and dofollow backlinks on DA 50+ sites. Prices start at $$49.\n\n"
+    "Hi,\n\nWe offer high quality guest posts and dofollow backlinks on DA 50+ sites. Prices start at "
+    "$$49.\n\n"
     "Interested? Reply to get our list.",
     "Dear {Sir/Madam|CEO|Business Owner},\n\nWe are a software development company with 200+ developers in "
-    "{India|Ukraine|Vietnam}. We can build your {mobile app|web platform|MVP} at 40% lower cost. {Can we schedule "
+    "{India|Ukraine|Vietnam}. We can build your {mobile app|web platform|MVP} at 40% lower cost. {Can we "
+    "schedule "
     "a call?|When can we talk?}",
-    "{URGENT|Important}: Your account {will be suspended|has been flagged}. Verify your details within 24 hours "
+    "{URGENT|Important}: Your account {will be suspended|has been flagged}. Verify your details within 24 "
+    "hours "
     "here: ⟦link:http://verify-account-security.co/login|verify now⟧",
     "Make $$5000 a week from home with crypto trading!!! Join {our|my} telegram channel "
     "⟦link:https://t.me/fastprofit2026|t.me/fastprofit2026⟧ 🚀🚀🚀",
     "Hi there, I can help you increase sales with our {lead generation|email outreach|LinkedIn automation} "
     "service. We have helped {500+|hundreds of} SaaS companies. Want to see case studies?",
-    "Congratulations!!! You have been selected to receive a {$$1000 Amazon gift card|new iPhone 17}. Claim here "
+    "Congratulations!!! You have been selected to receive a {$$1000 Amazon gift card|new iPhone 17}. Claim "
+    "here "
     "⟦link:http://claim-prize-now.xyz|claim-prize-now.xyz⟧",
     "Hello, your domain {is expiring soon|registration requires renewal}. Renew now to avoid losing your "
     "online presence: ⟦link:http://domain-renewal-services.net|renew⟧",
-    "We noticed your company is hiring. We provide pre-vetted {virtual assistants|offshore staff} starting at "
+    "We noticed your company is hiring. We provide pre-vetted {virtual assistants|offshore staff} starting "
+    "at "
     "$$6/hour. Let me know if you're interested.",
     "Hi! I'm a {UI/UX|graphic} designer and I love your product. I redesigned your {landing page|dashboard} "
     "— can I send it over? My rate is very reasonable.",
@@ -512,7 +574,8 @@ SPAM = (
     "Want more reviews on {Google|Trustpilot|G2}? We can get you 50 five-star reviews in a week. "
     "100% safe.",
     "Hola, ofrecemos servicios de posicionamiento SEO y marketing digital a precios increíbles. ¿Le interesa?",
-    "I wanted to reach out about a partnership: we'd love to feature $product in our newsletter (120k readers) "
+    "I wanted to reach out about a partnership: we'd love to feature $product in our newsletter (120k "
+    "readers) "
     "for a one-time fee of $$1,500. Let me know!",
     "asdfgh",
     "Hi, is this the right place to get a quote for {roof repair|car insurance|web hosting}?",
@@ -531,7 +594,8 @@ GENERIC_OUTBOUND = (
         "automated",
         "Your trial ends soon",
         (
-            "Hi $first_name, your $product trial ends in 3 days. Pick a plan to keep your data and keep your team "
+            "Hi $first_name, your $product trial ends in 3 days. Pick a plan to keep your data and keep your "
+            "team "
             "{in sync|on track}. ⟦link:https://$app_host/billing|Choose a plan⟧",
         ),
         (
@@ -544,7 +608,8 @@ GENERIC_OUTBOUND = (
         "automated",
         "Quick question",
         (
-            "Hi $first_name, how likely are you to recommend $product to a friend or colleague? Just reply with a "
+            "Hi $first_name, how likely are you to recommend $product to a friend or colleague? Just reply "
+            "with a "
             "number from 0 to 10.",
         ),
         (("9", "general_inquiry"), ("10! love it", "general_inquiry"), ("6", "general_inquiry")),
@@ -553,9 +618,11 @@ GENERIC_OUTBOUND = (
         "admin_initiated",
         "Checking in",
         (
-            "Hi $first_name, I'm $agent from the $product team. I saw your team signed up last week — anything I can "
+            "Hi $first_name, I'm $agent from the $product team. I saw your team signed up last week — "
+            "anything I can "
             "help you set up?",
-            "Hey $first_name! Just checking in to see how your first weeks with $product are going. Happy to jump on "
+            "Hey $first_name! Just checking in to see how your first weeks with $product are going. Happy to "
+            "jump on "
             "a quick call if useful.",
         ),
         (
@@ -567,7 +634,8 @@ GENERIC_OUTBOUND = (
         "automated",
         "Payment failed",
         (
-            "Hi $first_name, we couldn't process the payment for your $product subscription. Please update your "
+            "Hi $first_name, we couldn't process the payment for your $product subscription. Please update "
+            "your "
             "payment method to avoid any interruption.",
         ),
         (("Updated the card, can you retry the charge?", "billing_question"),),
@@ -577,16 +645,20 @@ GENERIC_OUTBOUND = (
 # --- one-off bugs: a product object (``$obj``) combined with one of these faults ---------------------------
 
 FAULTS = (
-    ("blank_screen", "{The|Our} $obj {shows|is showing} a blank {white |}{screen|page} {since this morning|today|"
+    ("blank_screen", "{The|Our} $obj {shows|is showing} a blank {white |}{screen|page} {since this "
+                     "morning|today|"
      "since yesterday}."),
     ("generic_error", "Every time I open the $obj I get {\"Something went wrong\"|an error that just says "
      "\"Oops\"|a red error banner}."),
     ("slow", "The $obj takes {30 seconds|forever|over a minute} to load{ now|, it used to be instant}."),
-    ("stale_data", "The $obj {still shows|is showing} {yesterday's|old|outdated} {data|numbers|info} even after "
+    ("stale_data", "The $obj {still shows|is showing} {yesterday's|old|outdated} {data|numbers|info} even "
+                   "after "
      "refreshing."),
-    ("cut_off", "The $obj is cut off on {smaller screens|my phone|my laptop}, I can't see the {last column|bottom "
+    ("cut_off", "The $obj is cut off on {smaller screens|my phone|my laptop}, I can't see the {last "
+                "column|bottom "
      "part|save button}."),
-    ("not_saving", "Changes I make {in|to} the $obj don't {save|stick} — {they revert|everything goes back} after "
+    ("not_saving", "Changes I make {in|to} the $obj don't {save|stick} — {they revert|everything goes back} "
+                   "after "
      "a refresh."),
     ("wrong_order", "The $obj {lists things|is sorted} in {a random|the wrong} order{ now|, not alphabetical "
      "like before}."),
@@ -594,18 +666,22 @@ FAULTS = (
     ("button_dead", "The {main |}button {in|on} the $obj doesn't {respond|do anything} when I click it."),
     ("spinner", "The $obj just spins and {never finishes loading|never loads}."),
     ("server_error", "I get a 500 error {when I open|whenever I try to use} the $obj."),
-    ("wrong_language", "The $obj {shows up|is} in English even though {my language is set to|our account uses} "
+    ("wrong_language", "The $obj {shows up|is} in English even though {my language is set to|our account "
+                       "uses} "
      "{Spanish|French|German}."),
-    ("overlap", "{Text|Labels} in the $obj {overlap|run into each other} {on mobile|in Safari|when zoomed in}."),
+    ("overlap", "{Text|Labels} in the $obj {overlap|run into each other} {on mobile|in Safari|when zoomed "
+                "in}."),
     ("undefined", "The $obj {says|shows} \"undefined\" {where the name should be|instead of a value}."),
     ("logs_out", "Opening the $obj logs me out {every time|randomly}."),
     ("scroll", "I can't scroll {in|down} the $obj{ on my iPad| in Firefox|}."),
-    ("timezone", "The times in the $obj are {off by an hour|in the wrong timezone}{ since the clocks changed|}."),
+    ("timezone", "The times in the $obj are {off by an hour|in the wrong timezone}{ since the clocks "
+                 "changed|}."),
     ("decimals", "The $obj shows numbers with {way too many|weird} decimals, like {12.3333333|7.0000001}."),
     ("flicker", "The $obj flickers {constantly|every few seconds} {and it's hard to read|and jumps around}."),
     ("dark_mode", "In dark mode the $obj is {unreadable|black text on a dark background}."),
     ("missing_after_update", "The $obj {disappeared|is gone} after {the last update|yesterday's update}."),
-    ("wrong_count", "The count on the $obj {is wrong|doesn't match} — it says {3|12|0} but there are {more|fewer}."),
+    ("wrong_count", "The count on the $obj {is wrong|doesn't match} — it says {3|12|0} but there are "
+                    "{more|fewer}."),
 )
 
 # --- other languages --------------------------------------------------------------------------------------
@@ -624,8 +700,10 @@ FOREIGN_CLOSINGS = {
 }
 FOREIGN_SUPPORT_OPENERS = {
     "es": "Hola $first_name, gracias por escribirnos. (Te respondo en inglés para incluir a mi equipo.)",
-    "de": "Hallo $first_name, danke für deine Nachricht. (Ich antworte auf Englisch, damit das Team mitlesen kann.)",
-    "fr": "Bonjour $first_name, merci pour votre message. (Je réponds en anglais pour que l'équipe puisse suivre.)",
+    "de": "Hallo $first_name, danke für deine Nachricht. (Ich antworte auf Englisch, damit das Team mitlesen "
+          "kann.)",
+    "fr": "Bonjour $first_name, merci pour votre message. (Je réponds en anglais pour que l'équipe puisse "
+          "suivre.)",
     "pt": "Olá $first_name, obrigado pela mensagem. (Vou responder em inglês para incluir a equipe.)",
 }
 FOREIGN_SCENARIOS = (
@@ -641,7 +719,8 @@ FOREIGN_SCENARIOS = (
         ("Wir brauchen eine Rechnung mit unserer USt-IdNr. Können Sie die Rechnung für {Oktober|September} "
          "neu ausstellen?",
          "Wie kann ich von monatlicher auf jährliche Zahlung umstellen? Gibt es einen Rabatt?"),
-        ("I've reissued the invoice with your VAT ID. Annual billing saves two months and can be switched under "
+        ("I've reissued the invoice with your VAT ID. Annual billing saves two months and can be switched "
+         "under "
          "Billing → Plan.",),
     )),
     ("fr", Scenario(

@@ -18,6 +18,14 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
+# Slots every conversation can use besides the product's own (``Product.slots``); ``obj`` is set for one-off bugs.
+PROVIDED_SLOTS = (
+    "store", "workspace", "coworker", "weekday", "n", "minutes", "staff", "time", "money", "date", "ticket",
+    "first_name", "last_name", "email", "company", "product", "agent", "app_host", "help_host", "help_url", "plan",
+    "month", "obj",
+)
+
+
 @dataclass(frozen=True)
 class Persona:
     verbosity: str  # short | medium | long
@@ -46,6 +54,7 @@ class Writer:
         self.rng = rng
         self.contact = contact
         self.admin = admin
+        self.core_sentence = ""
         when = datetime.fromtimestamp(created_at, tz=timezone.utc)
         company = contact.company
         sites = list(company.sites) if company else list(product.location_names[:4])
@@ -113,6 +122,7 @@ class Writer:
         if rng.random() < (0.25 if long else 0.07):
             head.append(self.pick(pools.INTROS))
         body = [self.pick(core_pool)]
+        self.core_sentence = body[0]
         detail_count = {"short": 0, "medium": 1, "long": 2}[persona.verbosity] + (rng.random() < 0.3)
         bullets: list[str] = []
         if details and detail_count:
@@ -128,10 +138,11 @@ class Writer:
         if kind == "report" and tried and not short and rng.random() < 0.3:
             body.append(self.pick(tried))
         tail: list[str] = []
-        if not short and rng.random() < 0.45:
+        substantive = kind != "plain"  # plain: account/billing/general questions carry no impact or venting
+        if substantive and not short and rng.random() < 0.45:
             tail.append(self.pick(impacts if impacts and rng.random() < 0.7 else pools.GENERIC_IMPACTS))
         tone_pool = {"frustrated": pools.FRUSTRATED, "polite": pools.POLITE, "urgent": pools.URGENT}.get(persona.tone)
-        if tone_pool and rng.random() < 0.6:
+        if tone_pool and rng.random() < (0.6 if substantive else 0.15):
             tail.append(self.pick(tone_pool))
         if kind == "report" and rng.random() < 0.5:
             tail.append(self.pick(pools.ASKS))
@@ -141,7 +152,7 @@ class Writer:
 
         head, body, tail = ([self._rough(s) for s in part] for part in (head, body, tail))
         if persona.emoji and body:
-            body[-1] += " " + rng.choice(pools.EMOJI)
+            body[-1] += " " + rng.choice(pools.EMOJI_BY_TONE[persona.tone])
         blocks: list[tuple]
         if short or rng.random() < 0.3:
             blocks = self._paragraphs([head + body + tail])
@@ -198,7 +209,8 @@ class Writer:
 
     def app_url(self, paths=()) -> str:
         path = self.rng.choice(list(paths) or list(self.product.app_paths))
-        query = self.rng.choice(("", f"?location={self.rng.randrange(1000, 9999)}", f"?id={self.rng.randrange(10**5, 10**6)}"))
+        query = self.rng.choice(
+            ("", f"?location={self.rng.randrange(1000, 9999)}", f"?id={self.rng.randrange(10**5, 10**6)}"))
         return f"https://{self.product.app_host}{path}{query}"
 
     def screenshot_url(self) -> str:
@@ -210,10 +222,10 @@ class Writer:
     def support_message(self, core: str | tuple, lang: str = "en") -> list[tuple]:
         rng = self.rng
         paragraphs = []
-        if rng.random() < 0.85:
-            paragraphs.append(self.pick(pools.SUPPORT_GREETINGS))
         if lang != "en" and rng.random() < 0.8:
             paragraphs.append(self.say(pools.FOREIGN_SUPPORT_OPENERS[lang]))
+        elif rng.random() < 0.85:
+            paragraphs.append(self.pick(pools.SUPPORT_GREETINGS))
         if rng.random() < 0.4:
             paragraphs.append(self.pick(pools.SUPPORT_EMPATHY))
         paragraphs.append(self.pick(core) if isinstance(core, tuple) else self.say(core))
@@ -226,6 +238,6 @@ class Writer:
             paragraphs[0:2] = [paragraphs[0] + " " + paragraphs[1]]
         return [("p", text) for text in paragraphs]
 
-    def support_line(self, pool) -> list[tuple]:
-        greeting = self.pick(pools.SUPPORT_GREETINGS) + " " if self.rng.random() < 0.6 else ""
+    def support_line(self, pool, greet: bool = True) -> list[tuple]:
+        greeting = self.pick(pools.SUPPORT_GREETINGS) + " " if greet and self.rng.random() < 0.6 else ""
         return [("p", greeting + self.pick(pool))]
