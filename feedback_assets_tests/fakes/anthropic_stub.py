@@ -4,10 +4,11 @@ benchmarks driven through the real ``anthropic`` SDK (``base_url=stub.base_url``
 Endpoints: ``POST /v1/messages`` (a ``message`` object: ``content`` with a ``tool_use`` block when the request
 forces a tool, a JSON ``text`` block when it asks for ``output_config.format``; ``usage`` with
 ``cache_creation_input_tokens`` / ``cache_read_input_tokens`` simulated from ``cache_control``),
-``POST /v1/messages/batches`` (``message_batch`` object), ``GET /v1/messages/batches/{id}`` (``processing_status``
-``in_progress`` until polled ``batch_polls_before_end`` times, then ``ended`` with ``results_url``),
-``GET …/{id}/results`` (JSON Lines, in reverse order so clients must map by ``custom_id``),
-``POST …/{id}/cancel``.
+``POST /v1/messages/batches`` (``message_batch`` object), ``GET /v1/messages/batches/{id}``
+(``processing_status`` ``in_progress`` until polled ``batch_polls_before_end`` times, then ``ended`` with
+``results_url``), ``GET …/{id}/results`` (JSON Lines, in reverse order so clients must map by ``custom_id``),
+``POST …/{id}/cancel``, and ``GET /_stub/stats`` (counters, for a stub run in another process with ``python -m
+feedback_assets_tests.fakes.anthropic_stub``).
 
 Scripting: ``stub.script(reply, …)`` queues replies consumed first-in first-out by ``/v1/messages`` calls;
 afterwards ``responder(request) -> Reply`` answers (for batches, each entry's params go through the same
@@ -36,7 +37,7 @@ from typing import Any, Callable
 JSON = "application/json"
 
 
-# ----- replies ------------------------------------------------------------------------------------------------
+# ----- replies ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Answer:
     stop_reason: str | None = None
     tool_name: str | None = None
     """Override the tool name of the ``tool_use`` block (default: the forced tool)."""
+    thinking: str | None = None
+    """Put a ``thinking`` block before the answer, as models with adaptive thinking do."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def unauthorized() -> Fault:
     return Fault(401, "authentication_error", "invalid x-api-key")
 
 
-# ----- recorded requests --------------------------------------------------------------------------------------
+# ----- recorded requests ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -180,7 +183,7 @@ class RecordedRequest:
         return len(self.user_texts) > 1
 
 
-# ----- server -------------------------------------------------------------------------------------------------
+# ----- server -----------------------------------------------------------------------------------------------
 
 
 def _now_iso(offset: timedelta = timedelta()) -> str:
@@ -305,16 +308,20 @@ class AnthropicStub:
         body = request.body
         payload_text = answer.payload if answer.raw_text else json.dumps(answer.payload)
         if request.task_name and (body.get("tool_choice") or {}).get("type") == "tool":
-            content = [{
-                "type": "tool_use",
-                "id": f"toolu_{next(self._ids):024d}",
-                "name": answer.tool_name or request.task_name,
-                "input": answer.payload,
-            }]
+            content = [
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_{next(self._ids):024d}",
+                    "name": answer.tool_name or request.task_name,
+                    "input": answer.payload,
+                }
+            ]
             stop_reason = answer.stop_reason or "tool_use"
         else:
             content = [{"type": "text", "text": payload_text}]
             stop_reason = answer.stop_reason or "end_turn"
+        if answer.thinking is not None:
+            content.insert(0, {"type": "thinking", "thinking": answer.thinking, "signature": "c3R1Yg=="})
         prefix = {"tools": body.get("tools"), "system": body.get("system"), "model": body.get("model")}
         prefix_tokens = _tokens(prefix)
         cached = "cache_control" in json.dumps(body.get("system"))
@@ -379,7 +386,9 @@ class AnthropicStub:
             return "errored"
         return "expired" if isinstance(reply, BatchExpired) else "canceled"
 
-    def _batch_result_line(self, batch: _Batch, custom_id: str, reply: BatchReply, request: RecordedRequest) -> str:
+    def _batch_result_line(
+        self, batch: _Batch, custom_id: str, reply: BatchReply, request: RecordedRequest
+    ) -> str:
         kind = self._result_kind(batch, reply)
         if kind == "succeeded":
             assert isinstance(reply, Answer)
@@ -388,7 +397,10 @@ class AnthropicStub:
         elif kind == "errored":
             error_type = reply.error_type if isinstance(reply, (Fault, BatchErrored)) else "api_error"
             message = reply.message if isinstance(reply, (Fault, BatchErrored)) else ""
-            result = {"type": "errored", "error": {"type": "error", "error": {"type": error_type, "message": message}}}
+            result = {
+                "type": "errored",
+                "error": {"type": "error", "error": {"type": error_type, "message": message}},
+            }
         else:
             result = {"type": kind}
         return json.dumps({"custom_id": custom_id, "result": result})
@@ -425,7 +437,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         return json.loads(raw) if raw else None
 
-    def _send(self, status: int, body: bytes, content_type: str = JSON, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str = JSON, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(body)))
@@ -442,7 +456,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_fault(self, fault: Fault) -> None:
         self._send_json(
             fault.status,
-            {"type": "error", "error": {"type": fault.error_type, "message": fault.message}, "request_id": None},
+            {
+                "type": "error",
+                "error": {"type": fault.error_type, "message": fault.message},
+                "request_id": None,
+            },
             fault.headers,
         )
 
@@ -493,7 +511,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_fault(unauthorized())
             return
         parts = self.path.split("?")[0].strip("/").split("/")
-        if len(parts) >= 4 and parts[:3] == ["v1", "messages", "batches"]:
+        if parts == ["_stub", "stats"]:  # for a stub in another process (benchmarks)
+            owner = self.owner
+            with owner._lock:
+                stats = {
+                    "message_requests": len(owner.message_requests),
+                    "max_in_flight": owner.max_in_flight,
+                }
+                owner.max_in_flight = owner.in_flight  # each read starts a new measurement window
+            self._send_json(200, stats)
+        elif len(parts) >= 4 and parts[:3] == ["v1", "messages", "batches"]:
             batch = self.owner._batches.get(parts[3])
             if batch is None:
                 self._send_fault(Fault(404, "not_found_error", f"no batch {parts[3]}"))
@@ -535,7 +562,11 @@ class _Handler(BaseHTTPRequestHandler):
         entries = []
         for entry in (body or {}).get("requests", []):
             recorded = RecordedRequest(
-                method="POST", path="/v1/messages", headers={}, body=entry["params"], started=time.perf_counter(),
+                method="POST",
+                path="/v1/messages",
+                headers={},
+                body=entry["params"],
+                started=time.perf_counter(),
                 custom_id=entry["custom_id"],
             )
             if owner.batch_responder is not None:
@@ -570,3 +601,24 @@ class _Handler(BaseHTTPRequestHandler):
             return
         lines = [owner._batch_result_line(batch, *entry) for entry in reversed(batch.entries)]
         self._send(200, ("\n".join(lines) + "\n").encode(), "application/binary")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the stub in its own process (so benchmarks do not share a GIL with it): prints the base URL,
+    answers every task validly (``feedback_answers``), and runs until stdin closes."""
+    import argparse
+    import sys
+
+    from feedback_assets_tests.fakes.feedback_answers import feedback_responder
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every /v1/messages call")
+    parser.add_argument("--api-key", default=None, help="accept only this key (default: any)")
+    args = parser.parse_args(argv)
+    with AnthropicStub(feedback_responder, latency=args.latency, api_key=args.api_key) as stub:
+        print(stub.base_url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -80,7 +80,9 @@ EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 TaskT = TypeVar("TaskT")
 
 STAGE1_TASK = StructuredTask(
-    "record_stage1_classification", "Record the stage 1 classification of the opening customer message.", Stage1Result
+    "record_stage1_classification",
+    "Record the stage 1 classification of the opening customer message.",
+    Stage1Result,
 )
 STAGE2_TASK = StructuredTask(
     "record_stage2_classification", "Record the stage 2 classification of the conversation.", Stage2Result
@@ -119,7 +121,7 @@ def _review_consistent(conversation_ids: Sequence[str], review: StoryReview) -> 
 
 
 def _resolve_taxonomy(taxonomy: Any) -> dict[str, Any]:
-    """The taxonomy's parsed JSON: a ``Taxonomy`` (its ``.raw``), a mapping, or ``None`` for the bundled one."""
+    """The taxonomy's parsed JSON: a ``Taxonomy`` (its ``.raw``), a mapping, or ``None`` (the bundled one)."""
     if taxonomy is None:
         try:
             from feedback_assets.domain.taxonomy import load_taxonomy
@@ -143,7 +145,8 @@ def _warn_if_deprecated(models: Sequence[str]) -> None:
     for model in sorted(set(models)):
         if model in DEPRECATED_MODELS:
             warnings.warn(
-                f"model {model!r} is deprecated (end of life {DEPRECATED_MODELS[model]}); choose a current model",
+                f"model {model!r} is deprecated (end of life {DEPRECATED_MODELS[model]}); "
+                "choose a current model",
                 DeprecationWarning,
                 stacklevel=3,
             )
@@ -164,12 +167,12 @@ class AnthropicEngine:
       (seconds, factor, seconds) and ``batch_max_requests`` govern batches.
     - ``prices``: ``{model: {"input", "output", "cache_read", "cache_write"}}`` in USD per million tokens,
       laid over ``pricing.DEFAULT_PRICES``.
-    - ``taxonomy``: a ``Taxonomy`` / mapping / ``None`` (= ``feedback_assets.domain.taxonomy.load_taxonomy()``).
+    - ``taxonomy``: a ``Taxonomy`` / mapping / ``None`` (= ``domain.taxonomy.load_taxonomy()``).
     - ``should_stop``: a callable polled every ``stop_poll_interval`` seconds; true → cancel in-flight calls
       and raise ``EngineStopped``.
     - ``structured_output``: ``"auto"`` (forced tool, or JSON schema for models that reject forced tools),
-      ``"tool"`` or ``"json_schema"``. ``max_tokens`` per answer, ``effort`` (``output_config.effort``; default
-      ``None`` = the model's default), ``max_support_replies`` shown to stage 2 and themes.
+      ``"tool"`` or ``"json_schema"``. ``max_tokens`` per answer, ``effort`` (``output_config.effort``;
+      default ``None`` = the model's default), ``max_support_replies`` shown to stage 2 and themes.
 
     401/403 raise ``EngineAuthError`` at once. Any other failure of one conversation (retries exhausted,
     timeout, invalid answer after the corrective retry, batch entry errored/expired/canceled) is recorded on
@@ -211,45 +214,84 @@ class AnthropicEngine:
         self._api_key = key
         self._base_url = base_url
 
-        _require(isinstance(concurrency, int) and concurrency >= 1, "concurrency", "an integer >= 1", concurrency)
+        _require(
+            isinstance(concurrency, int) and concurrency >= 1, "concurrency", "an integer >= 1", concurrency
+        )
         _require(_positive(timeout), "timeout", "a number of seconds > 0", timeout)
-        _require(isinstance(max_retries, int) and max_retries >= 0, "max_retries", "an integer >= 0", max_retries)
+        _require(
+            isinstance(max_retries, int) and max_retries >= 0, "max_retries", "an integer >= 0", max_retries
+        )
         _require(mode in MODES, "mode", f"one of {', '.join(MODES)}", mode)
         _require(_positive(batch_poll_interval), "batch_poll_interval", "seconds > 0", batch_poll_interval)
-        _require(_positive(batch_poll_backoff) and batch_poll_backoff >= 1, "batch_poll_backoff", "a factor >= 1",
-                 batch_poll_backoff)
-        _require(_positive(batch_poll_max_interval) and batch_poll_max_interval >= batch_poll_interval,
-                 "batch_poll_max_interval", "seconds >= batch_poll_interval", batch_poll_max_interval)
-        _require(isinstance(batch_max_requests, int) and 1 <= batch_max_requests <= 100_000, "batch_max_requests",
-                 "an integer from 1 to 100000", batch_max_requests)
-        _require(should_stop is None or callable(should_stop), "should_stop", "a callable or None", should_stop)
+        _require(
+            _positive(batch_poll_backoff) and batch_poll_backoff >= 1,
+            "batch_poll_backoff",
+            "a factor >= 1",
+            batch_poll_backoff,
+        )
+        _require(
+            _positive(batch_poll_max_interval) and batch_poll_max_interval >= batch_poll_interval,
+            "batch_poll_max_interval",
+            "seconds >= batch_poll_interval",
+            batch_poll_max_interval,
+        )
+        _require(
+            isinstance(batch_max_requests, int) and 1 <= batch_max_requests <= 100_000,
+            "batch_max_requests",
+            "an integer from 1 to 100000",
+            batch_max_requests,
+        )
+        _require(
+            should_stop is None or callable(should_stop), "should_stop", "a callable or None", should_stop
+        )
         _require(_positive(stop_poll_interval), "stop_poll_interval", "seconds > 0", stop_poll_interval)
-        _require(structured_output in STRUCTURED_OUTPUT_OPTIONS, "structured_output",
-                 f"one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}", structured_output)
+        _require(
+            structured_output in STRUCTURED_OUTPUT_OPTIONS,
+            "structured_output",
+            f"one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}",
+            structured_output,
+        )
         _require(isinstance(max_tokens, int) and max_tokens >= 1, "max_tokens", "an integer >= 1", max_tokens)
-        _require(effort is None or effort in EFFORT_LEVELS, "effort", f"None or one of {', '.join(EFFORT_LEVELS)}",
-                 effort)
-        _require(isinstance(max_support_replies, int) and max_support_replies >= 1, "max_support_replies",
-                 "an integer >= 1", max_support_replies)
+        _require(
+            effort is None or effort in EFFORT_LEVELS,
+            "effort",
+            f"None or one of {', '.join(EFFORT_LEVELS)}",
+            effort,
+        )
+        _require(
+            isinstance(max_support_replies, int) and max_support_replies >= 1,
+            "max_support_replies",
+            "an integer >= 1",
+            max_support_replies,
+        )
 
         review_model = review_model or theme_model
         self.stage1_model, self.stage2_model, self.theme_model, self.review_model = (
-            stage1_model, stage2_model, theme_model, review_model
+            stage1_model,
+            stage2_model,
+            theme_model,
+            review_model,
         )
-        models = {"stage1_model": stage1_model, "stage2_model": stage2_model, "theme_model": theme_model,
-                  "review_model": review_model}
+        models = {
+            "stage1_model": stage1_model,
+            "stage2_model": stage2_model,
+            "theme_model": theme_model,
+            "review_model": review_model,
+        }
         for option, model in models.items():
             _require(isinstance(model, str) and bool(model.strip()), option, "a model id", model)
         self._prices = price_table(prices)
         unpriced = sorted({model for model in models.values() if model not in self._prices})
         if unpriced:
             raise ValueError(
-                f"no price for model(s) {', '.join(unpriced)}: pass prices={{model: {{'input': ..., 'output': ..., "
-                f"'cache_read': ..., 'cache_write': ...}}}} (USD per million tokens)"
+                f"no price for model(s) {', '.join(unpriced)}: pass prices={{model: {{'input': ..., "
+                "'output': ..., 'cache_read': ..., 'cache_write': ...}} (USD per million tokens)"
             )
         _warn_if_deprecated(list(models.values()))
 
-        self.classification_model = stage1_model if stage1_model == stage2_model else f"{stage1_model}/{stage2_model}"
+        self.classification_model = (
+            stage1_model if stage1_model == stage2_model else f"{stage1_model}/{stage2_model}"
+        )
         """Stored in the ``model`` column: ``stage1/stage2`` when the stages use different models."""
         self.concurrency = concurrency
         self.timeout = float(timeout)
@@ -288,13 +330,14 @@ class AnthropicEngine:
     def __repr__(self) -> str:  # never shows the key
         return (
             f"AnthropicEngine(mode={self.mode!r}, stage1_model={self.stage1_model!r}, "
-            f"stage2_model={self.stage2_model!r}, theme_model={self.theme_model!r}, concurrency={self.concurrency})"
+            f"stage2_model={self.stage2_model!r}, theme_model={self.theme_model!r}, "
+            f"concurrency={self.concurrency})"
         )
 
-    # ----- public, synchronous -------------------------------------------------------------------------------
+    # ----- public, synchronous -----------------------------------------------------------------------------
 
     def classify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
-        """Stage 1 for each conversation and stage 2 for those where support replied; outcomes in input order."""
+        """Stage 1 for each conversation, stage 2 where support replied; outcomes in input order."""
         return _run_sync(lambda: self.aclassify(conversations))
 
     def extract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
@@ -306,7 +349,7 @@ class AnthropicEngine:
         the answer stayed invalid after the corrective retry (logged and counted in ``last_stats``)."""
         return _run_sync(lambda: self.areview_story(issue_signature, requests))
 
-    # ----- public, asynchronous ------------------------------------------------------------------------------
+    # ----- public, asynchronous ----------------------------------------------------------------------------
 
     async def aclassify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
         jobs = [self._classification_job(conversation) for conversation in conversations]
@@ -318,7 +361,9 @@ class AnthropicEngine:
         outcomes, stats = await self._run(jobs, self.mode)
         return EngineResult(outcomes=outcomes, usage=stats.usage)
 
-    async def areview_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
+    async def areview_story(
+        self, issue_signature: str, requests: Sequence[ThemeRequest]
+    ) -> StoryReview | None:
         if len(requests) < 2:
             return None
         # One call: always interactive, a batch round-trip would cost minutes for a single answer.
@@ -328,7 +373,7 @@ class AnthropicEngine:
             log.warning("story review of %s failed: %s", issue_signature, error)
         return review
 
-    # ----- jobs (generators driven by runner) ----------------------------------------------------------------
+    # ----- jobs (generators driven by runner) --------------------------------------------------------------
 
     def _classification_job(self, conversation: Conversation) -> Job[ClassificationOutcome]:
         conversation_id = conversation.conversation_id
@@ -342,13 +387,19 @@ class AnthropicEngine:
             prompts.stage2_user_text(conversation, stage1, self.max_support_replies),
             partial(_stage2_consistent, stage1),
         )
-        return ClassificationOutcome(conversation_id=conversation_id, stage1=stage1, stage2=stage2, error=error)
+        return ClassificationOutcome(
+            conversation_id=conversation_id, stage1=stage1, stage2=stage2, error=error
+        )
 
     def _theme_job(self, request: ThemeRequest) -> Job[ThemeOutcome]:
-        theme, error = yield from exchange(self._theme, prompts.theme_user_text(request, self.max_support_replies))
+        theme, error = yield from exchange(
+            self._theme, prompts.theme_user_text(request, self.max_support_replies)
+        )
         return ThemeOutcome(conversation_id=request.conversation.conversation_id, theme=theme, error=error)
 
-    def _review_job(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> Job[tuple[Any, str | None]]:
+    def _review_job(
+        self, issue_signature: str, requests: Sequence[ThemeRequest]
+    ) -> Job[tuple[Any, str | None]]:
         conversation_ids = [request.conversation.conversation_id for request in requests]
         result = yield from exchange(
             self._review,
@@ -357,7 +408,7 @@ class AnthropicEngine:
         )
         return result
 
-    # ----- running -------------------------------------------------------------------------------------------
+    # ----- running -----------------------------------------------------------------------------------------
 
     def _client(self) -> anthropic.AsyncAnthropic:
         return anthropic.AsyncAnthropic(
@@ -374,16 +425,27 @@ class AnthropicEngine:
         try:
             async with self._client() as client:
                 context = CallContext(
-                    client, meter, stats, api_key=self._api_key, max_retries=self.max_retries, timeout=self.timeout
+                    client,
+                    meter,
+                    stats,
+                    api_key=self._api_key,
+                    max_retries=self.max_retries,
+                    timeout=self.timeout,
                 )
                 if mode == "batches":
                     outcomes = await run_batches(
-                        context, jobs, policy=self._batch_policy, should_stop=self.should_stop,
+                        context,
+                        jobs,
+                        policy=self._batch_policy,
+                        should_stop=self.should_stop,
                         stop_poll_interval=self.stop_poll_interval,
                     )
                 else:
                     outcomes = await run_messages(
-                        context, jobs, concurrency=self.concurrency, should_stop=self.should_stop,
+                        context,
+                        jobs,
+                        concurrency=self.concurrency,
+                        should_stop=self.should_stop,
                         stop_poll_interval=self.stop_poll_interval,
                     )
         finally:

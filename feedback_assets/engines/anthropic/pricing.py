@@ -31,7 +31,7 @@ class ModelPrice:
 
     @classmethod
     def parse(cls, model: str, value: "ModelPrice | Mapping[str, Any]") -> "ModelPrice":
-        """A ``ModelPrice`` from itself or a mapping with exactly the four rate keys (errors name the model)."""
+        """A ``ModelPrice`` from itself or a mapping of exactly the four rates (errors name the model)."""
         if isinstance(value, ModelPrice):
             return value
         if not isinstance(value, Mapping):

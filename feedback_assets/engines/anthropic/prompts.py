@@ -1,5 +1,5 @@
-"""Prompts of the Claude engine: one shared system prompt (rules, enumerations, product taxonomy) plus one task
-prompt per stage, and the user messages that carry conversations as data.
+"""Prompts of the Claude engine: one shared system prompt (rules, enumerations, product taxonomy) plus one
+task prompt per stage, and the user messages that carry conversations as data.
 
 ``PROMPT_VERSION`` is stored on every row the engine produces; change it whenever a prompt's wording changes.
 
@@ -128,7 +128,9 @@ FIELD_HINTS: dict[str, str] = {
     "changed_from_stage1": "True exactly when conversation_type differs from the stage 1 conversation_type.",
     "product_area": "Product area, the taxonomy's name when one fits.",
     "component": "Component within the area, the taxonomy's name when one fits.",
-    "issue_signature": "lowercase snake_case feature_symptom that passes the same-fix test, e.g. csv_export_timeout.",
+    "issue_signature": (
+        "lowercase snake_case feature_symptom that passes the same-fix test, e.g. csv_export_timeout."
+    ),
     "user_intent": "What the customer was trying to achieve, one sentence.",
     "symptoms": "What the customer observed, short phrases.",
     "affected_flow": "The user journey or workflow affected.",
@@ -166,7 +168,8 @@ def shared_system_text(taxonomy: Mapping[str, Any] | None) -> str:
     else:
         taxonomy_text = (
             "<product_taxonomy>\nNo taxonomy is configured: name product areas and components in short "
-            "snake_case from the conversation itself, and set matched_vocabulary to false.\n</product_taxonomy>"
+            "snake_case from the conversation itself, and set matched_vocabulary to false.\n"
+            "</product_taxonomy>"
         )
     return "\n\n".join([ROLE, DATA_RULES, CONVERSATION_TYPES, SIGNATURE_RULES, taxonomy_text])
 
@@ -191,7 +194,9 @@ def _conversation_xml(
     parts.append(f'<customer_message index="1">{escape_data(_clip(conversation.body))}</customer_message>')
     if with_follow_ups:
         for index, message in enumerate(conversation.customer_messages, start=2):
-            parts.append(f'<customer_message index="{index}">{escape_data(_clip(message))}</customer_message>')
+            parts.append(
+                f'<customer_message index="{index}">{escape_data(_clip(message))}</customer_message>'
+            )
     for index, reply in enumerate(conversation.support_messages[:max_support_replies], start=1):
         parts.append(f'<support_reply index="{index}">{escape_data(_clip(reply))}</support_reply>')
     parts.append("</conversation>")
@@ -199,9 +204,8 @@ def _conversation_xml(
 
 
 def stage1_user_text(conversation: Conversation) -> str:
-    return (
-        "Classify the opening customer message below (stage 1).\n\n"
-        + _conversation_xml(conversation, with_follow_ups=False, max_support_replies=0)
+    return "Classify the opening customer message below (stage 1).\n\n" + _conversation_xml(
+        conversation, with_follow_ups=False, max_support_replies=0
     )
 
 
@@ -223,7 +227,9 @@ def theme_user_text(request: ThemeRequest, max_support_replies: int) -> str:
     return (
         "Extract the theme of this conversation.\n\n"
         f"<classification {' '.join(attributes)}/>\n\n"
-        + _conversation_xml(request.conversation, with_follow_ups=True, max_support_replies=max_support_replies)
+        + _conversation_xml(
+            request.conversation, with_follow_ups=True, max_support_replies=max_support_replies
+        )
     )
 
 
@@ -236,9 +242,8 @@ def review_user_text(issue_signature: str, requests: Sequence[ThemeRequest]) -> 
     for request in requests:
         conversation = request.conversation
         text = _clip(" ".join(filter(None, [conversation.subject, conversation.body])), REVIEW_EXCERPT_CHARS)
-        lines.append(
-            f'<conversation id="{_attribute(conversation.conversation_id)}">{escape_data(text)}</conversation>'
-        )
+        conversation_id = _attribute(conversation.conversation_id)
+        lines.append(f'<conversation id="{conversation_id}">{escape_data(text)}</conversation>')
     lines.append("</group>")
     return "\n".join(lines)
 

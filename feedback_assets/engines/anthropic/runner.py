@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Generator, Sequence, TypeVar
 
@@ -68,7 +67,13 @@ class UsageMeter:
     def __init__(self, prices: dict[str, ModelPrice], *, batch: bool) -> None:
         self._prices = prices
         self._batch = batch
-        self._totals = {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0}
+        self._totals = {
+            "calls": 0,
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cache_read_tokens": 0,
+            "cache_write_tokens": 0,
+        }
         self._cost = 0.0
 
     def add(self, model: str, message: Any) -> None:
@@ -164,7 +169,9 @@ class CallContext:
             self.stats.corrective_retries += 1
 
     def describe(self, error: Exception) -> str:
-        return describe_failure(error, max_retries=self.max_retries, timeout=self.timeout, secret=self.api_key)
+        return describe_failure(
+            error, max_retries=self.max_retries, timeout=self.timeout, secret=self.api_key
+        )
 
     def failure(self, error: Exception) -> CallFailure:
         self.stats.call_failures += 1
@@ -200,7 +207,9 @@ def _advance(job: Job[OutcomeT], response: Any) -> tuple[ModelRequest | None, Ou
 async def _watch_stop(should_stop: Callable[[], bool], interval: float) -> None:
     while True:
         if should_stop():
-            raise EngineStopped("stopped on request (should_stop returned true); in-flight calls were cancelled")
+            raise EngineStopped(
+                "stopped on request (should_stop returned true); in-flight calls were cancelled"
+            )
         await asyncio.sleep(interval)
 
 
@@ -290,7 +299,9 @@ async def run_batches(
         responses = await _batch_round(context, custom_ids, pending, policy, should_stop, stop_poll_interval)
         current, pending = pending, {}
         for custom_id, index in custom_ids.items():
-            response = responses.get(custom_id) or CallFailure(f"the batch returned no result for {custom_id}")
+            response = responses.get(custom_id) or CallFailure(
+                f"the batch returned no result for {custom_id}"
+            )
             if isinstance(response, CallFailure):
                 context.stats.call_failures += 1
             else:
@@ -311,8 +322,12 @@ async def _batch_round(
     should_stop: Callable[[], bool] | None,
     stop_poll_interval: float,
 ) -> dict[str, Any]:
-    entries = [{"custom_id": custom_id, "params": requests[index].params} for custom_id, index in custom_ids.items()]
-    chunks = [entries[start : start + policy.max_requests] for start in range(0, len(entries), policy.max_requests)]
+    entries = [
+        {"custom_id": custom_id, "params": requests[index].params} for custom_id, index in custom_ids.items()
+    ]
+    chunks = [
+        entries[start : start + policy.max_requests] for start in range(0, len(entries), policy.max_requests)
+    ]
     responses: dict[str, Any] = {}
 
     async def one_batch(chunk: list[dict[str, Any]]) -> None:
@@ -391,7 +406,3 @@ async def _cancel_quietly(context: CallContext, batch_id: str) -> None:
         log.warning("canceled message batch %s", batch_id)
     except BaseException as error:  # noqa: BLE001 - best effort while already stopping
         log.warning("could not cancel message batch %s: %s", batch_id, error)
-
-
-def elapsed_since(start: float) -> float:
-    return time.perf_counter() - start

@@ -46,7 +46,9 @@ def resolve_strategy(option: str, model: str) -> StrategyName:
         return option
     if option == "auto":
         return "json_schema" if model in MODELS_REJECTING_FORCED_TOOL else "tool"
-    raise ValueError(f"structured_output must be one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}, got {option!r}")
+    raise ValueError(
+        f"structured_output must be one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}, got {option!r}"
+    )
 
 
 def _constraint_phrase(schema: dict[str, Any]) -> str | None:
@@ -100,7 +102,12 @@ class StructuredTask(Generic[RecordT]):
         return answer_schema(self.record)
 
     def tool(self) -> dict[str, Any]:
-        return {"name": self.tool_name, "description": self.description, "input_schema": self.schema, "strict": True}
+        return {
+            "name": self.tool_name,
+            "description": self.description,
+            "input_schema": self.schema,
+            "strict": True,
+        }
 
 
 STAGE1 = "stage1"
@@ -157,7 +164,11 @@ class CallSettings:
             output_config["effort"] = self.effort
         if self.strategy == "tool":
             params["tools"] = [self.task.tool()]
-            params["tool_choice"] = {"type": "tool", "name": self.task.tool_name, "disable_parallel_tool_use": True}
+            params["tool_choice"] = {
+                "type": "tool",
+                "name": self.task.tool_name,
+                "disable_parallel_tool_use": True,
+            }
         else:
             output_config["format"] = {"type": "json_schema", "schema": self.task.schema}
         if output_config:
@@ -185,14 +196,23 @@ def read_answer(settings: CallSettings, message: Any) -> tuple[Any, str | None, 
     stop_reason = getattr(message, "stop_reason", None)
     if settings.strategy == "tool":
         for block in blocks:
-            if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == settings.task.tool_name:
+            if (
+                getattr(block, "type", None) == "tool_use"
+                and getattr(block, "name", None) == settings.task.tool_name
+            ):
                 candidate = block.input
                 raw = json.dumps(candidate, ensure_ascii=False, default=str)
                 if not isinstance(candidate, dict):
                     return None, f"the {settings.task.tool_name} tool input is not a JSON object", raw
                 return candidate, None, raw
-        texts = "".join(getattr(block, "text", "") for block in blocks if getattr(block, "type", None) == "text")
-        return None, f"no {settings.task.tool_name} tool call in the answer (stop_reason={stop_reason})", texts
+        texts = "".join(
+            getattr(block, "text", "") for block in blocks if getattr(block, "type", None) == "text"
+        )
+        return (
+            None,
+            f"no {settings.task.tool_name} tool call in the answer (stop_reason={stop_reason})",
+            texts,
+        )
     text = "".join(getattr(block, "text", "") for block in blocks if getattr(block, "type", None) == "text")
     if stop_reason == "max_tokens":
         return None, "the answer was cut off at max_tokens", text
