@@ -23,8 +23,9 @@ from feedback_assets.engines.offline.cues import (
     match_cues,
 )
 
-RESOLUTION_WEIGHT = 3.0
-"""What a recognised resolution adds to the type it suggests in stage 2 (about one strong cue)."""
+RESOLUTION_WEIGHT = 4.0
+"""What a recognised resolution adds to the type it suggests in stage 2: more than one strong customer cue,
+because what support did says more about the conversation than how the customer first put it."""
 SPAM_LINKS = 3
 """A message with this many links scores as spam as much as one spam cue does."""
 EXCERPT_CHARS = 300
