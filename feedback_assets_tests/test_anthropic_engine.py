@@ -716,6 +716,24 @@ def test_deprecated_models_warn_and_defaults_do_not() -> None:
         )
 
 
+def test_the_bundled_taxonomy_is_the_default_and_lands_in_the_cached_system_prompt(
+    stub: AnthropicStub,
+) -> None:
+    from feedback_assets.domain.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    signature = taxonomy.vocabulary[0].signature
+    by_default = AnthropicEngine(api_key=KEY, base_url=stub.base_url)
+    explicit = AnthropicEngine(api_key=KEY, base_url=stub.base_url, taxonomy=taxonomy)
+    by_default.classify([conversation("c1", "Refund please")])
+    explicit.classify([conversation("c1", "Refund please")])
+
+    first, second = stub.message_requests
+    assert f'"signature": "{signature}"' in first.system_text
+    assert first.body["system"] == second.body["system"]  # same text, so the same cache entry
+    assert second.response["usage"]["cache_read_input_tokens"] > 0
+
+
 def test_build_engine_selects_the_anthropic_engine(stub: AnthropicStub) -> None:
     engine = build_engine("anthropic", api_key=KEY, base_url=stub.base_url, taxonomy=TAXONOMY)
     assert isinstance(engine, AnthropicEngine)
