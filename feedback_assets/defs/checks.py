@@ -6,6 +6,7 @@ metadata, so a failed check in the UI says exactly what to look at.
 """
 
 
+import warnings
 from typing import Any, Callable, Sequence
 
 import dagster as dg
@@ -22,6 +23,9 @@ from feedback_assets.reporting import markdown_table
 from feedback_assets.storage import integrity
 
 EXAMPLES = 20
+
+# Partition-aware checks are a Dagster 1.13 preview we rely on deliberately; its warning is noise for users.
+warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning)
 
 Finding = tuple[str, list[dict[str, Any]]]
 """(what is wrong, the offending rows)."""

@@ -77,6 +77,7 @@ def classifications(
         classified = written - batch.failures
         update_run(engine, run.id, classified_count=classified, failures_count=batch.failures)
         record_usage(engine, run.id, batch.usage)
+        context.log.info(f"classifications: {classified} classified, {batch.failures} failed ({classifier.name})")
 
     failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
     fail_if_silent_zero("classifications", written, len(inputs), run.id)

@@ -26,7 +26,7 @@ def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunReco
     run = resolve_partition(engine, context.partition_key)
     if run.status != "running" or run.dagster_run_id != context.run.run_id:
         run = update_run(engine, run.id, status="running", dagster_run_id=context.run.run_id)
-    context.log.info(f"pipeline run {run.id}: source={run.source} engine={run.engine} batch_size={run.batch_size}")
+    context.log.debug(f"pipeline run {run.id}: source={run.source} engine={run.engine} batch_size={run.batch_size}")
     return run
 
 

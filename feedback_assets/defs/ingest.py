@@ -40,6 +40,11 @@ def conversations(
         written = replace_partition(engine, "conversations", run.id, rows, batch_size=run.batch_size)
         fail_if_silent_zero("conversations", written, len(fetched.conversations), run.id)
         update_run(engine, run.id, conversations_count=written)
+        context.log.info(
+            f"conversations: fetched {len(fetched.conversations)}, stored {written} "
+            f"({sum(1 for r in rows if r['quality_pass'])} passed the quality filter), "
+            f"{len(fetched.errors) + len(report.errors)} bad records"
+        )
 
     passed = sum(1 for row in rows if row["quality_pass"])
     reasons = count_by((row for row in rows if not row["quality_pass"]), "quality_reason")

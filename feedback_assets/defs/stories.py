@@ -41,6 +41,7 @@ def stories(
         )
         candidates = [story for story in built.stories if story["status"] == "candidate"]
         update_run(engine, run.id, stories_count=len(candidates))
+        context.log.info(f"stories: {len(candidates)} candidate stories, {len(built.stories) - len(candidates)} orphan groups")
 
     fail_if_silent_zero("stories", written["stories"], len(theme_rows), run.id)
     ranked = sorted(candidates, key=lambda s: (-(s.get("priority_score") or 0), -s["conversation_count"], s["title"]))

@@ -47,6 +47,7 @@ def themes(
         written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
         update_run(engine, run.id, themes_count=written - batch.failures)
         record_usage(engine, run.id, batch.usage)
+        context.log.info(f"themes: {written - batch.failures} of {len(requests)} actionable conversations themed")
 
     failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
     fail_if_silent_zero("themes", written, len(requests), run.id)
