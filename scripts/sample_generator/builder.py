@@ -154,8 +154,8 @@ def plan(product: Product, count: int, seed: int, start_ts: int, days: int) -> l
         return [(f"{label}:{order[i % len(order)]}", pool[order[i % len(order)]]) for i in range(n)] if pool else []
 
     bug_pool: list = [("handwritten", scenario) for scenario in product.oneoff_bugs]
-    fault_pairs = [(obj_index, fault_key) for obj_index in range(len(product.oneoff_objects))
-                   for fault_key, _ in pools.FAULTS]
+    fault_pairs = [(obj_index, fault_key) for obj_index, obj in enumerate(product.oneoff_objects)
+                   for fault_key, trait, _ in pools.FAULTS if trait == "any" or trait in obj.traits]
     rng.shuffle(fault_pairs)
     n_bugs = kinds["oneoff_bug"]
     handwritten = cycle(bug_pool, min(n_bugs, len(bug_pool)), "oneoff_bug")
@@ -352,7 +352,7 @@ class ConversationBuilder:
             return self._scenario(value, issue_key, kind="report")
         obj_index, fault_key = value
         obj: OneOffObject = self.product.oneoff_objects[obj_index]
-        fault = dict(pools.FAULTS)[fault_key]
+        fault = next(template for key, _, template in pools.FAULTS if key == fault_key)
         self.writer.ctx.values["obj"] = self.rng.choice(obj.names)
         scenario = Scenario("product_issue", (fault,), area=obj.area, component=obj.component)
         return self._scenario(scenario, issue_key, kind="report")

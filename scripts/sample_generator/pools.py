@@ -33,8 +33,8 @@ OPENINGS = (
 )
 INTROS = (
     "I'm the $role at $company.",
-    "{We've been using|We use|We switched to} $product at $company {for about a year|since the spring|"
-    "for a few months|since last year|for two years now}.",
+    "{We've been using|We use|We switched to} $product at $company {for about a year|since the spring|for a "
+    "few months|since last year|for two years now}.",
     "I look after $product for {our team|the whole company|$company}.",
     "This is $first_name from $company.",
     "{I'm|I am} $first_name, $role {at|for} $company.",
@@ -79,7 +79,8 @@ GENERIC_IMPACTS = (
     "{Nobody|No one} on the team trusts the numbers anymore.",
 )
 CLOSINGS = (
-    "Thanks!", "Thanks in advance.", "Cheers, $first_name", "Thank you", "Best, $first_name", "Thanks, $first_name",
+    "Thanks!", "Thanks in advance.", "Cheers, $first_name", "Thank you", "Best, $first_name", "Thanks, "
+                                                                                              "$first_name",
     "Regards, $first_name $last_name", "Appreciate it 🙏", "ty", "Thanks so much!", "Many thanks.",
     "Thx", "Thank you for your help.", "Talk soon,", "Cheers",
 )
@@ -119,13 +120,13 @@ SUPPORT_ACK = (
     "Thanks! Let me check a couple of things and come back to you.",
 )
 BUG_CONFIRMED = (
-    "{I was able to reproduce this|Our engineers confirmed this is a bug|This is a known issue on our side}"
-    " — {a fix is in progress|we're working on a fix|I've escalated it to our engineering team}.",
+    "{I was able to reproduce this|Our engineers confirmed this is a bug|This is a known issue on our side} "
+    "— {a fix is in progress|we're working on a fix|I've escalated it to our engineering team}.",
 )
 FEATURE_GAP = (
-    "{Unfortunately that isn't possible in $product today|That's not something $product supports yet|"
-    "We don't have that feature at the moment}, but I've {passed your feedback to our product team|logged it "
-    "as a feature request|added your vote to the existing request}.",
+    "{Unfortunately that isn't possible in $product today|That's not something $product supports yet|We "
+    "don't have that feature at the moment}, but I've {passed your feedback to our product team|logged it as "
+    "a feature request|added your vote to the existing request}.",
 )
 CUSTOMER_THANKS = (
     "Thanks, that worked!", "Ah I see, found it. Thank you!", "Perfect, thanks for the quick reply 👍",
@@ -170,11 +171,9 @@ ACCOUNT = (
         ),
         (
             "I've sent a fresh password reset link to $email — it expires in 1 hour. If it still doesn't "
-            "arrive, "
-            "please add our domain to your safe senders.",
+            "arrive, please add our domain to your safe senders.",
             "Looks like the reset emails were being bounced by your mail server. I've sent a new password "
-            "reset "
-            "link just now; let me know if it lands.",
+            "reset link just now; let me know if it lands.",
         ),
         subjects=("Password reset", "Can't reset password", "reset email not arriving"),
         followups=CUSTOMER_THANKS,
@@ -183,19 +182,15 @@ ACCOUNT = (
         "account_issue",
         (
             "I got a new phone and lost my {authenticator app|2FA codes}. Now I can't log in because it asks "
-            "for "
-            "the {two-factor|2FA|verification} code. How do I get back into my account?",
+            "for the {two-factor|2FA|verification} code. How do I get back into my account?",
             "Locked out — {my old phone died|I switched phones} and the two-factor code {was on it|went with "
-            "it}. "
-            "{Can you reset 2FA for me?|Can you turn off 2FA on my account?}",
+            "it}. {Can you reset 2FA for me?|Can you turn off 2FA on my account?}",
         ),
         (
             "I've verified your identity and reset two-factor authentication on your account. Next time you "
-            "log in "
-            "you'll be asked to set it up again.",
+            "log in you'll be asked to set it up again.",
             "No problem — after verifying the account owner I've removed the old 2FA device. You can log in "
-            "with "
-            "your password and enrol the new phone.",
+            "with your password and enrol the new phone.",
         ),
         subjects=("Lost 2FA device", "2FA reset", "Locked out"),
         followups=CUSTOMER_THANKS,
@@ -203,8 +198,8 @@ ACCOUNT = (
     Scenario(
         "account_issue",
         (
-            "Can you change the email on my account from $email to {my new work address|a new address}? "
-            "{We changed domains.|Our company was renamed.}",
+            "Can you change the email on my account from $email to {my new work address|a new address}? {We "
+            "changed domains.|Our company was renamed.}",
             "I need to update my login email — {I'm leaving the old address|the old one is being shut down}. "
             "How can I do that without losing my history?",
         ),
@@ -220,35 +215,30 @@ ACCOUNT = (
         "account_issue",
         (
             "Our previous admin left the company and we need to {transfer ownership|make me the account "
-            "owner}. "
-            "{They aren't reachable anymore.|Their email is already deactivated.}",
+            "owner}. {They aren't reachable anymore.|Their email is already deactivated.}",
             "How do I become the owner of our $product account? The person who set it up {is gone|left in "
             "$month} and nobody can change billing.",
         ),
         (
             "Once you send us a short note on company letterhead (or from your company's domain with a "
-            "second admin "
-            "cc'd) we can transfer ownership. I've started the request on our side.",
+            "second admin cc'd) we can transfer ownership. I've started the request on our side.",
             "I've transferred account ownership to you after confirming with your second admin. You should "
-            "now see "
-            "the Owner badge.",
+            "now see the Owner badge.",
         ),
         subjects=("Transfer account ownership", "Previous admin left"),
     ),
     Scenario(
         "account_issue",
         (
-            "Please delete my account and all my personal data{ under GDPR|}. I {no longer work at $company|"
-            "don't use $product anymore}.",
+            "Please delete my account and all my personal data{ under GDPR|}. I {no longer work at "
+            "$company|don't use $product anymore}.",
             "I'd like {a copy of|an export of} all the personal data you hold about me, {under GDPR|please}.",
         ),
         (
             "I've submitted your data request. You'll receive a confirmation email within 30 days, usually "
-            "much "
-            "sooner.",
+            "much sooner.",
             "Your account and personal data have been scheduled for deletion; you'll get a confirmation "
-            "email "
-            "once it's complete.",
+            "email once it's complete.",
         ),
         subjects=("GDPR request", "Delete my data"),
     ),
@@ -256,8 +246,7 @@ ACCOUNT = (
         "account_issue",
         (
             "It says my account is locked after too many login attempts. {I definitely have the right "
-            "password "
-            "now.|I mistyped my password a few times.} How long until I can try again?",
+            "password now.|I mistyped my password a few times.} How long until I can try again?",
             "\"Account temporarily locked\" — {what does that mean|why} and how do I unlock it?",
         ),
         (
@@ -273,13 +262,11 @@ ACCOUNT = (
         "account_issue",
         (
             "I somehow have two accounts — one with my work email and one with my personal Gmail. Can you "
-            "merge "
-            "them? {All my stuff is on the personal one.|I only want to keep the work one.}",
+            "merge them? {All my stuff is on the personal one.|I only want to keep the work one.}",
         ),
         (
             "I've moved everything onto your work account and closed the duplicate. Log in with your work "
-            "email "
-            "from now on.",
+            "email from now on.",
         ),
         subjects=("Duplicate accounts",),
     ),
@@ -289,11 +276,10 @@ BILLING = (
     Scenario(
         "billing_question",
         (
-            "Could you {resend|send me} the invoice for {last month|$month} with our VAT number on it? "
-            "Our finance team needs it {for the books|before month end}.",
+            "Could you {resend|send me} the invoice for {last month|$month} with our VAT number on it? Our "
+            "finance team needs it {for the books|before month end}.",
             "Need an invoice with {our company's tax ID|our VAT ID} added{, please|}. The one we got only "
-            "has "
-            "my name on it.",
+            "has my name on it.",
             "Where can I download {past invoices|our invoices}? {Accounting is asking.|Our accountant needs "
             "them.}",
         ),
@@ -315,8 +301,7 @@ BILLING = (
         ),
         (
             "Sorry about that — the second charge was a duplicate. I've processed a refund for $money; it "
-            "should "
-            "appear on your statement within 5–10 business days.",
+            "should appear on your statement within 5–10 business days.",
             "You're right, that was a duplicate payment. The refund has been issued and you'll get a receipt "
             "by email.",
         ),
@@ -328,15 +313,13 @@ BILLING = (
         "billing_question",
         (
             "We'd like to switch from monthly to {yearly|annual} billing. {Is there a discount?|How much do "
-            "we "
-            "save?} And does it start right away?",
+            "we save?} And does it start right away?",
             "What's the price difference between monthly and annual? Thinking of {switching|committing for a "
             "year}.",
         ),
         (
             "Annual billing saves you two months compared to monthly. You can switch under Billing → Plan; "
-            "the "
-            "change applies at your next renewal and we prorate the difference.",
+            "the change applies at your next renewal and we prorate the difference.",
         ),
         subjects=("Annual billing", "Switch to yearly"),
     ),
@@ -344,17 +327,14 @@ BILLING = (
         "billing_question",
         (
             "How do I cancel our subscription? {We're closing one of our businesses.|Budget got cut.|We're "
-            "moving "
-            "to another tool.} {Will we get a refund for the unused months?|}",
+            "moving to another tool.} {Will we get a refund for the unused months?|}",
             "Please cancel our plan at the end of the current billing period{. Thanks|}.",
         ),
         (
             "I'm sorry to see you go! I've set your subscription to cancel at the end of the current period, "
-            "so you "
-            "keep access until then. We don't refund partial months on monthly plans.",
+            "so you keep access until then. We don't refund partial months on monthly plans.",
             "You can cancel any time under Billing → Plan → Cancel subscription. I've gone ahead and "
-            "scheduled the "
-            "cancellation for your renewal date.",
+            "scheduled the cancellation for your renewal date.",
         ),
         subjects=("Cancel subscription", "Cancellation"),
     ),
@@ -362,14 +342,12 @@ BILLING = (
         "billing_question",
         (
             "Our card {expired|was replaced} and {the payment failed|we got a failed payment email}. How do "
-            "I "
-            "update the card{ so we don't lose access|}?",
+            "I update the card{ so we don't lose access|}?",
             "Need to update the credit card on file{ — new company card|}.",
         ),
         (
             "You can update the card under Billing → Payment method. Once it's saved we'll retry the failed "
-            "payment "
-            "automatically within 24 hours.",
+            "payment automatically within 24 hours.",
         ),
         subjects=("Update payment method", "Failed payment"),
         followups=CUSTOMER_THANKS,
@@ -383,8 +361,7 @@ BILLING = (
         ),
         (
             "Yes — registered nonprofits get 30% off any plan. Send us proof of status and I'll apply the "
-            "discount "
-            "to your next invoice.",
+            "discount to your next invoice.",
         ),
         subjects=("Nonprofit discount",),
     ),
@@ -392,17 +369,14 @@ BILLING = (
         "billing_question",
         (
             "Our renewal price went up {by quite a bit|compared to last year}. {Why?|Can you explain the "
-            "increase?} "
-            "{Nobody told us.|I don't remember any notice.}",
+            "increase?} {Nobody told us.|I don't remember any notice.}",
             "Why is this month's invoice {higher|more} than {usual|last month}?",
         ),
         (
             "The difference comes from the number of seats billed this period — you added several users "
-            "mid-cycle, "
-            "which were prorated. The invoice line items show the breakdown.",
+            "mid-cycle, which were prorated. The invoice line items show the breakdown.",
             "Our list prices changed on the renewal date (we emailed admins 60 days before). I've attached "
-            "the "
-            "breakdown and applied a one-time loyalty credit.",
+            "the breakdown and applied a one-time loyalty credit.",
         ),
         subjects=("Price increase", "Invoice higher than expected"),
     ),
@@ -415,8 +389,7 @@ BILLING = (
         ),
         (
             "Invoice billing with bank transfer is available on annual plans. I've switched your account; "
-            "the next "
-            "invoice will have the bank details.",
+            "the next invoice will have the bank details.",
             "We can bill in EUR, GBP or CAD from your next renewal — I've updated the currency on your "
             "account.",
         ),
@@ -429,8 +402,7 @@ GENERAL = (
         "general_inquiry",
         (
             "Are you SOC 2 compliant? Our security team {is asking|needs the report} before we roll $product "
-            "out "
-            "further.",
+            "out further.",
             "Do you have a DPA (data processing agreement) we can sign? {Legal needs it.|For GDPR.}",
             "Where is our data hosted? {Do you have EU data residency?|Is it in the US?}",
         ),
@@ -483,8 +455,7 @@ GENERAL = (
         (
             "Are you hiring? I'd love to work on the {support|product} team.",
             "I'm a {journalist|blogger} writing about {small business software|tools for teams}. Could I ask "
-            "a few "
-            "questions?",
+            "a few questions?",
         ),
         ("Thanks for your interest! All open roles are on our careers page.", "I've forwarded this to our "
                                                                               "press contact."),
@@ -496,19 +467,15 @@ CROSSOVERS = (
         "account_issue",
         (
             "The {login page|app} is broken, it keeps saying my password is wrong even though {it's "
-            "correct|I just "
-            "changed it}.",
+            "correct|I just changed it}.",
             "Your login is {broken|bugged}: \"invalid credentials\" every time, {on every browser|on my "
-            "phone and "
-            "laptop}.",
+            "phone and laptop}.",
         ),
         (
             "I checked your account: it was locked after several failed attempts, so every try showed the "
-            "same "
-            "error. I've unlocked it and sent you a password reset link.",
+            "same error. I've unlocked it and sent you a password reset link.",
             "It turns out your login email has a typo in our system, so the password didn't match. I've "
-            "corrected "
-            "the email on your account — you can log in now.",
+            "corrected the email on your account — you can log in now.",
         ),
         stage1="product_issue",
         followups=CUSTOMER_THANKS,
@@ -518,15 +485,13 @@ CROSSOVERS = (
         (
             "Everything is suddenly read-only and {nothing saves|I can't edit anything}. Is $product down?",
             "Getting a {banner|red bar} saying the workspace is {paused|restricted} and half the features "
-            "stopped "
-            "working. Bug?",
+            "stopped working. Bug?",
         ),
         (
             "Your last payment failed, so the account switched to read-only. Once the card is updated under "
             "Billing → Payment method everything unlocks immediately.",
             "It's not a bug — the subscription lapsed after the card on file was declined. Updating the "
-            "payment "
-            "method restores full access.",
+            "payment method restores full access.",
         ),
         stage1="product_issue",
         followups=CUSTOMER_THANKS,
@@ -538,45 +503,38 @@ CROSSOVERS = (
 
 SPAM = (
     "Hello,\n\nI was checking your website {$app_host|}and noticed it is not ranking on the first page of "
-    "Google "
-    "for {several|many} important keywords. We are a team of SEO experts and can bring you to the first page "
-    "{within 30 days|in 2 weeks} with {100% guarantee|guaranteed results}.\n\nReply YES for a free audit.",
+    "Google for {several|many} important keywords. We are a team of SEO experts and can bring you to the "
+    "first page {within 30 days|in 2 weeks} with {100% guarantee|guaranteed results}.\n\nReply YES for a "
+    "free audit.",
     "Hi,\n\nWe offer high quality guest posts and dofollow backlinks on DA 50+ sites. Prices start at "
-    "$$49.\n\n"
-    "Interested? Reply to get our list.",
+    "$$49.\n\nInterested? Reply to get our list.",
     "Dear {Sir/Madam|CEO|Business Owner},\n\nWe are a software development company with 200+ developers in "
     "{India|Ukraine|Vietnam}. We can build your {mobile app|web platform|MVP} at 40% lower cost. {Can we "
-    "schedule "
-    "a call?|When can we talk?}",
+    "schedule a call?|When can we talk?}",
     "{URGENT|Important}: Your account {will be suspended|has been flagged}. Verify your details within 24 "
-    "hours "
-    "here: ⟦link:http://verify-account-security.co/login|verify now⟧",
+    "hours here: ⟦link:http://verify-account-security.co/login|verify now⟧",
     "Make $$5000 a week from home with crypto trading!!! Join {our|my} telegram channel "
     "⟦link:https://t.me/fastprofit2026|t.me/fastprofit2026⟧ 🚀🚀🚀",
     "Hi there, I can help you increase sales with our {lead generation|email outreach|LinkedIn automation} "
     "service. We have helped {500+|hundreds of} SaaS companies. Want to see case studies?",
     "Congratulations!!! You have been selected to receive a {$$1000 Amazon gift card|new iPhone 17}. Claim "
-    "here "
-    "⟦link:http://claim-prize-now.xyz|claim-prize-now.xyz⟧",
+    "here ⟦link:http://claim-prize-now.xyz|claim-prize-now.xyz⟧",
     "Hello, your domain {is expiring soon|registration requires renewal}. Renew now to avoid losing your "
     "online presence: ⟦link:http://domain-renewal-services.net|renew⟧",
     "We noticed your company is hiring. We provide pre-vetted {virtual assistants|offshore staff} starting "
-    "at "
-    "$$6/hour. Let me know if you're interested.",
+    "at $$6/hour. Let me know if you're interested.",
     "Hi! I'm a {UI/UX|graphic} designer and I love your product. I redesigned your {landing page|dashboard} "
     "— can I send it over? My rate is very reasonable.",
     "Buy Instagram followers, TikTok likes, YouTube views. Cheap and fast. {Best prices!|Real accounts!} "
     "WhatsApp +1 555 0{1|2}{3|4}9",
-    "Dear friend, I am a {barrister|banker} and I have a business proposal of {$$4.5M|4,500,000 USD} "
-    "for you. Please reply with your full name and phone number.",
+    "Dear friend, I am a {barrister|banker} and I have a business proposal of {$$4.5M|4,500,000 USD} for "
+    "you. Please reply with your full name and phone number.",
     "Your invoice #INV-{8842|30117|55190} is attached. Please review and pay today. "
     "⟦link:http://docs-share-view.com/inv|View invoice⟧",
-    "Want more reviews on {Google|Trustpilot|G2}? We can get you 50 five-star reviews in a week. "
-    "100% safe.",
+    "Want more reviews on {Google|Trustpilot|G2}? We can get you 50 five-star reviews in a week. 100% safe.",
     "Hola, ofrecemos servicios de posicionamiento SEO y marketing digital a precios increíbles. ¿Le interesa?",
     "I wanted to reach out about a partnership: we'd love to feature $product in our newsletter (120k "
-    "readers) "
-    "for a one-time fee of $$1,500. Let me know!",
+    "readers) for a one-time fee of $$1,500. Let me know!",
     "asdfgh",
     "Hi, is this the right place to get a quote for {roof repair|car insurance|web hosting}?",
 )
@@ -595,8 +553,7 @@ GENERIC_OUTBOUND = (
         "Your trial ends soon",
         (
             "Hi $first_name, your $product trial ends in 3 days. Pick a plan to keep your data and keep your "
-            "team "
-            "{in sync|on track}. ⟦link:https://$app_host/billing|Choose a plan⟧",
+            "team {in sync|on track}. ⟦link:https://$app_host/billing|Choose a plan⟧",
         ),
         (
             ("How much is it for {25|40|12} people?", "billing_question"),
@@ -609,8 +566,7 @@ GENERIC_OUTBOUND = (
         "Quick question",
         (
             "Hi $first_name, how likely are you to recommend $product to a friend or colleague? Just reply "
-            "with a "
-            "number from 0 to 10.",
+            "with a number from 0 to 10.",
         ),
         (("9", "general_inquiry"), ("10! love it", "general_inquiry"), ("6", "general_inquiry")),
     ),
@@ -619,11 +575,9 @@ GENERIC_OUTBOUND = (
         "Checking in",
         (
             "Hi $first_name, I'm $agent from the $product team. I saw your team signed up last week — "
-            "anything I can "
-            "help you set up?",
+            "anything I can help you set up?",
             "Hey $first_name! Just checking in to see how your first weeks with $product are going. Happy to "
-            "jump on "
-            "a quick call if useful.",
+            "jump on a quick call if useful.",
         ),
         (
             ("All good so far, thanks!", "general_inquiry"),
@@ -635,53 +589,54 @@ GENERIC_OUTBOUND = (
         "Payment failed",
         (
             "Hi $first_name, we couldn't process the payment for your $product subscription. Please update "
-            "your "
-            "payment method to avoid any interruption.",
+            "your payment method to avoid any interruption.",
         ),
         (("Updated the card, can you retry the charge?", "billing_question"),),
     ),
 )
 
 # --- one-off bugs: a product object (``$obj``) combined with one of these faults ---------------------------
+# (key, trait, template): a fault only pairs with objects that have its trait ("any" pairs with all), so no
+# "the API endpoint is cut off on my phone".
 
 FAULTS = (
-    ("blank_screen", "{The|Our} $obj {shows|is showing} a blank {white |}{screen|page} {since this "
-                     "morning|today|"
-     "since yesterday}."),
-    ("generic_error", "Every time I open the $obj I get {\"Something went wrong\"|an error that just says "
-     "\"Oops\"|a red error banner}."),
-    ("slow", "The $obj takes {30 seconds|forever|over a minute} to load{ now|, it used to be instant}."),
-    ("stale_data", "The $obj {still shows|is showing} {yesterday's|old|outdated} {data|numbers|info} even "
-                   "after "
-     "refreshing."),
-    ("cut_off", "The $obj is cut off on {smaller screens|my phone|my laptop}, I can't see the {last "
-                "column|bottom "
-     "part|save button}."),
-    ("not_saving", "Changes I make {in|to} the $obj don't {save|stick} — {they revert|everything goes back} "
-                   "after "
-     "a refresh."),
-    ("wrong_order", "The $obj {lists things|is sorted} in {a random|the wrong} order{ now|, not alphabetical "
-     "like before}."),
-    ("duplicate_entries", "The $obj {shows|lists} {every entry|some items} twice."),
-    ("button_dead", "The {main |}button {in|on} the $obj doesn't {respond|do anything} when I click it."),
-    ("spinner", "The $obj just spins and {never finishes loading|never loads}."),
-    ("server_error", "I get a 500 error {when I open|whenever I try to use} the $obj."),
-    ("wrong_language", "The $obj {shows up|is} in English even though {my language is set to|our account "
-                       "uses} "
-     "{Spanish|French|German}."),
-    ("overlap", "{Text|Labels} in the $obj {overlap|run into each other} {on mobile|in Safari|when zoomed "
-                "in}."),
-    ("undefined", "The $obj {says|shows} \"undefined\" {where the name should be|instead of a value}."),
-    ("logs_out", "Opening the $obj logs me out {every time|randomly}."),
-    ("scroll", "I can't scroll {in|down} the $obj{ on my iPad| in Firefox|}."),
-    ("timezone", "The times in the $obj are {off by an hour|in the wrong timezone}{ since the clocks "
-                 "changed|}."),
-    ("decimals", "The $obj shows numbers with {way too many|weird} decimals, like {12.3333333|7.0000001}."),
-    ("flicker", "The $obj flickers {constantly|every few seconds} {and it's hard to read|and jumps around}."),
-    ("dark_mode", "In dark mode the $obj is {unreadable|black text on a dark background}."),
-    ("missing_after_update", "The $obj {disappeared|is gone} after {the last update|yesterday's update}."),
-    ("wrong_count", "The count on the $obj {is wrong|doesn't match} — it says {3|12|0} but there are "
-                    "{more|fewer}."),
+    ("blank_screen", "screen", "{The|Our} $obj {shows|is showing} a blank {white |}{screen|page} {since this "
+                               "morning|today|since yesterday}."),
+    ("generic_error", "screen", "Every time I open the $obj I get {\"Something went wrong\"|an error that "
+                                "just says \"Oops\"|a red error banner}."),
+    ("slow", "any", "The $obj takes {30 seconds|forever|over a minute} to load{ now|, it used to be instant}."),
+    ("stale_data", "data", "The $obj {still shows|is showing} {yesterday's|old|outdated} {data|numbers|info} "
+                           "even after refreshing."),
+    ("cut_off", "screen", "The $obj is cut off on {smaller screens|my phone|my laptop}, I can't see the "
+                          "{last column|bottom part|save button}."),
+    ("not_saving", "form", "Changes I make {in|to} the $obj don't {save|stick} — {they revert|everything "
+                           "goes back} after a refresh."),
+    ("wrong_order", "list", "The $obj {lists things|is sorted} in {a random|the wrong} order{ now|, not "
+                            "alphabetical like before}."),
+    ("duplicate_entries", "list", "The $obj {shows|lists} {every entry|some items} twice."),
+    ("button_dead", "screen", "The {main |}button {in|on} the $obj doesn't {respond|do anything} when I "
+                              "click it."),
+    ("spinner", "screen", "The $obj just spins and {never finishes loading|never loads}."),
+    ("server_error", "any", "I get a 500 error {when I open|whenever I try to use} the $obj."),
+    ("wrong_language", "screen", "The $obj {shows up|is} in English even though {my language is set to|our "
+                                 "account uses} {Spanish|French|German}."),
+    ("overlap", "screen", "{Text|Labels} in the $obj {overlap|run into each other} {on mobile|in Safari|when "
+                          "zoomed in}."),
+    ("undefined", "screen", "The $obj {says|shows} \"undefined\" {where the name should be|instead of a "
+                            "value}."),
+    ("logs_out", "screen", "Opening the $obj logs me out {every time|randomly}."),
+    ("scroll", "list", "I can't scroll {in|down} the $obj{ on my iPad| in Firefox|}."),
+    ("timezone", "times", "The times in the $obj are {off by an hour|in the wrong timezone}{ since the "
+                          "clocks changed|}."),
+    ("decimals", "numbers", "The $obj shows numbers with {way too many|weird} decimals, like "
+                            "{12.3333333|7.0000001}."),
+    ("flicker", "screen", "The $obj flickers {constantly|every few seconds} {and it's hard to read|and jumps "
+                          "around}."),
+    ("dark_mode", "screen", "In dark mode the $obj is {unreadable|black text on a dark background}."),
+    ("missing_after_update", "screen", "The $obj {disappeared|is gone} after {the last update|yesterday's "
+                                       "update}."),
+    ("wrong_count", "numbers", "The count on the $obj {is wrong|doesn't match} — it says {3|12|0} but there "
+                               "are {more|fewer}."),
 )
 
 # --- other languages --------------------------------------------------------------------------------------
@@ -720,8 +675,7 @@ FOREIGN_SCENARIOS = (
          "neu ausstellen?",
          "Wie kann ich von monatlicher auf jährliche Zahlung umstellen? Gibt es einen Rabatt?"),
         ("I've reissued the invoice with your VAT ID. Annual billing saves two months and can be switched "
-         "under "
-         "Billing → Plan.",),
+         "under Billing → Plan.",),
     )),
     ("fr", Scenario(
         "account_issue",

@@ -80,7 +80,7 @@ class OneOffObject:
     area: str
     component: str
     names: tuple[str, ...]
-    path: str = ""
+    traits: tuple[str, ...] = ("screen",)  # which faults fit: screen, list, form, data, numbers, times
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,10 @@ class Writer:
         tail: list[str] = []
         substantive = kind != "plain"  # plain: account/billing/general questions carry no impact or venting
         if substantive and not short and rng.random() < 0.45:
-            tail.append(self.pick(impacts if impacts and rng.random() < 0.7 else pools.GENERIC_IMPACTS))
+            # generic complaints ("my team is annoyed") only fit problem reports
+            generic = kind in ("report", "other") and (not impacts or rng.random() < 0.3)
+            if impacts or generic:
+                tail.append(self.pick(pools.GENERIC_IMPACTS if generic else impacts))
         tone_pool = {"frustrated": pools.FRUSTRATED, "polite": pools.POLITE, "urgent": pools.URGENT}.get(persona.tone)
         if tone_pool and rng.random() < (0.6 if substantive else 0.15):
             tail.append(self.pick(tone_pool))

@@ -21,7 +21,8 @@ AREAS = {
     "reporting": ("labor_cost_report", "attendance_report", "csv_export", "dashboards"),
 }
 
-ANDROID = ("Samsung Galaxy A54", "Pixel 7a", "Galaxy S23", "Moto G Power", "OnePlus Nord", "Galaxy A14", "Pixel 8",
+ANDROID = ("Samsung Galaxy A54", "Pixel 7a", "Galaxy S23", "Moto G Power", "OnePlus Nord", "Galaxy A14", "Pixel "
+                                                                                                         "8",
            "Redmi Note 12", "Galaxy A25")
 IPHONE = ("iPhone 13", "iPhone 12 mini", "iPhone SE", "iPhone 15 Pro", "iPhone 14", "iPhone 11", "iPhone 16")
 
@@ -50,22 +51,17 @@ GROUPS = (
             "Shift swaps are stuck on \"{Pending approval|Pending manager approval}\" even after I approve "
             "them.",
             "When I approve a {shift swap|swap request} it {says|shows} approved for a second and then goes "
-            "back to "
-            "pending.",
+            "back to pending.",
             "{None of|Half of} the swap requests I approved {this week|yesterday} actually went through{ — "
-            "the "
-            "shifts didn't move|}.",
+            "the shifts didn't move|}.",
             "{My staff|Two of my servers|$coworker and $coworker2} swapped shifts, I hit approve, but the "
-            "schedule "
-            "still shows the {original person|old assignment}.",
+            "schedule still shows the {original person|old assignment}.",
             "The approve button on trade requests doesn't do anything anymore{, the request just sits "
             "there|}.",
             "Approved swaps {aren't|are not} {showing up|reflected} on the schedule and people are still "
-            "getting "
-            "reminders for the shifts they gave away.",
+            "getting reminders for the shifts they gave away.",
             "{Swap approvals are broken|Something's off with swap approvals}: I approve, refresh, and it's "
-            "back in "
-            "my approvals inbox.",
+            "back in my approvals inbox.",
             "{we|I} cant get shift trades approved, they stay pending forever",
             "Is the shift swap approval flow down? Nothing I approve {sticks|goes through}.",
             "{Trades|Shift trades} between my {cooks|cashiers|nurses} won't finalize — approval just bounces "
@@ -74,8 +70,7 @@ GROUPS = (
         asks=(
             "How do I {force|manually push} a shift swap through? I approved it but it's still pending.",
             "What's the right way to approve a swap? I click approve but {nothing changes|it stays pending}, "
-            "so I "
-            "guess I'm doing it wrong?",
+            "so I guess I'm doing it wrong?",
             "Do I need to approve swaps somewhere else too? Mine never leave the pending state.",
         ),
         details=(
@@ -100,17 +95,13 @@ GROUPS = (
                   "shift swaps broken?", "Approved swaps not updating schedule"),
         replies=(
             "Thanks for reporting this — our engineers confirmed a bug where swap approvals fail to save "
-            "when the two "
-            "employees belong to different locations. A fix is scheduled for this week's release; in the "
-            "meantime you "
-            "can reassign the shift directly in the schedule.",
+            "when the two employees belong to different locations. A fix is scheduled for this week's "
+            "release; in the meantime you can reassign the shift directly in the schedule.",
             "I was able to reproduce this: the approval is recorded but the shift assignment isn't updated, "
-            "so the "
-            "request falls back to pending. It's a known issue and it's been escalated to our scheduling "
-            "team.",
+            "so the request falls back to pending. It's a known issue and it's been escalated to our "
+            "scheduling team.",
             "This is a bug on our side, sorry! Swaps approved from the manager mobile app weren't being "
-            "applied. "
-            "Engineering is working on a fix — reassigning the shift in the web schedule works as a "
+            "applied. Engineering is working on a fix — reassigning the shift in the web schedule works as a "
             "workaround.",
         ),
         notes=("Same as the other swap approval reports — $ticket", "Cross-location swap again. Added to "
@@ -123,34 +114,28 @@ GROUPS = (
         weight=28, profile="steady",
         reports=(
             "{Staff|My employees|Several people on my team} {can't|cannot} clock in because the app says "
-            "they're "
-            "outside the {geofence|allowed area} even though they're {standing|literally} inside the "
+            "they're outside the {geofence|allowed area} even though they're {standing|literally} inside the "
             "{store|building}.",
             "Geofencing is rejecting clock-ins at our $store location — \"You are too far from your work "
             "location\".",
             "The app thinks {we're|people are} {200 meters|half a mile|a block} away when {we're|they're} at "
-            "the "
-            "front door.",
+            "the front door.",
             "Clock-in blocked by the location check{ again|}: the map shows the pin in the {right "
-            "spot|building} but "
-            "it still says out of range.",
+            "spot|building} but it still says out of range.",
             "{half|some} of my {crew|staff} get \"outside of geofence\" when clocking in, the others are fine",
             "Location verification fails for clock-ins {on the second floor|inside the mall|inside the "
             "warehouse}.",
             "The geofence {is way off|seems shifted} — people standing at the register {can't punch in|are "
-            "told "
-            "they're off site}.",
+            "told they're off site}.",
             "Since {the update|updating the app}, {my|our} {employees|cooks|nurses} keep getting the {\"not "
-            "at "
-            "location\"|out-of-range} error when they arrive.",
+            "at location\"|out-of-range} error when they arrive.",
             "GPS check on clock in is {rejecting|blocking} people who are clearly {at work|on site}.",
         ),
         asks=(
             "How do I stop the app from blocking clock-ins when staff are on site? {Is there a setting I'm "
             "missing|Did I set something up wrong}?",
             "What do I need to change so people inside the store can clock in? It keeps saying they're "
-            "outside the "
-            "geofence.",
+            "outside the geofence.",
         ),
         details=(
             "It's mostly {people on|staff with} $android phones, iPhones seem fine.",
@@ -171,18 +156,13 @@ GROUPS = (
                   "geofencing not working", "Staff can't punch in at store"),
         replies=(
             "Thanks for the details — this is a known bug in app version 5.12 where the geofence check uses "
-            "a cached "
-            "location from before the phone arrived. Our mobile team has a fix in review; until then, "
-            "toggling "
-            "location off and on before clocking in forces a fresh position.",
+            "a cached location from before the phone arrived. Our mobile team has a fix in review; until "
+            "then, toggling location off and on before clocking in forces a fresh position.",
             "I've confirmed this with engineering: indoor locations with weak GPS report low accuracy, and "
-            "our "
-            "geofence check wrongly rejects those positions even when they're inside the radius. It's a bug "
-            "and it's "
-            "been escalated.",
+            "our geofence check wrongly rejects those positions even when they're inside the radius. It's a "
+            "bug and it's been escalated.",
             "Our engineers reproduced it — the geofence was compared against the location's old coordinates "
-            "after an "
-            "address edit. A fix is rolling out this week.",
+            "after an address edit. A fix is rolling out this week.",
         ),
         notes=("Geofence accuracy bug, $ticket", "Another 5.12 geofence report."),
         framings=(("product_issue", 0.85), ("how_to_question", 0.15)),
@@ -193,30 +173,24 @@ GROUPS = (
         weight=24, profile="steady",
         reports=(
             "Timesheet totals don't add up — the daily hours sum to {38.5|40.25|31.75} but the weekly total "
-            "says "
-            "{38.25|40|31.5}.",
+            "says {38.25|40|31.5}.",
             "The {weekly|pay period} total on timesheets is off by {a few|$minutes} minutes for "
-            "{most|several} "
-            "employees.",
+            "{most|several} employees.",
             "Rounding seems to be applied twice: {a shift from 8:07 to 4:02 shows as 7.75h|8:53–5:01 becomes "
-            "7.5 "
-            "hours}.",
+            "7.5 hours}.",
             "{Why does|How come} the timesheet {round|show} $coworker's hours differently than the export? "
-            "They never "
-            "match.",
+            "They never match.",
             "Total hours on timesheets are {wrong|slightly wrong} {since we turned on|with} 15-minute "
             "rounding.",
             "Numbers on the timesheet page vs the payroll summary are never the same, {always off by a "
-            "quarter "
-            "hour|off by minutes}.",
+            "quarter hour|off by minutes}.",
             "{our|the} hours totals are off by like 15 min every week, {somethings|something's} wrong with "
             "the math",
             "When I add up the individual shifts myself I get a different total than $product does.",
         ),
         asks=(
             "How is the timesheet total calculated? {My totals|The weekly totals} never match the daily "
-            "hours and I "
-            "can't figure out {the rule|why}.",
+            "hours and I can't figure out {the rule|why}.",
             "How do I get the weekly total to match the sum of the days? Is there a rounding setting I set "
             "up wrong?",
         ),
@@ -237,16 +211,12 @@ GROUPS = (
                   "Weekly total mismatch"),
         replies=(
             "You're right — our engineers confirmed the weekly total applies your rounding rule again on top "
-            "of the "
-            "already-rounded daily totals. That's a bug; a fix is in progress and totals will be "
-            "recalculated "
-            "automatically once it ships.",
+            "of the already-rounded daily totals. That's a bug; a fix is in progress and totals will be "
+            "recalculated automatically once it ships.",
             "I reproduced this: shifts with more than one break get rounded per segment, so the total drifts "
-            "by a few "
-            "minutes. This is a known issue and it's been escalated to the time tracking team.",
+            "by a few minutes. This is a known issue and it's been escalated to the time tracking team.",
             "Thanks for the examples, they helped us confirm the bug. Until the fix ships, the payroll "
-            "export uses the "
-            "unrounded totals, so that number is correct.",
+            "export uses the unrounded totals, so that number is correct.",
         ),
         notes=("Rounding double-applied, $ticket",),
         framings=(("product_issue", 0.8), ("how_to_question", 0.2)),
@@ -257,14 +227,12 @@ GROUPS = (
         weight=26, profile="burst:0.38:0.32",
         reports=(
             "{Android users|Staff on Android|Our Android people} {aren't getting|stopped getting} push "
-            "notifications"
-            "{ for new shifts| for schedule changes|}.",
+            "notifications{ for new shifts| for schedule changes|}.",
             "Shift reminders don't arrive on {my|our} $android{ phones|}. iPhone people get them fine.",
             "No push notifications since the latest app update on Android{ — nothing at all|}.",
             "{my|our} staff {on android|with samsung phones} don't get notified when I publish the schedule",
             "Notifications for {open shifts|shift swaps|new schedules} {just don't show up|never come "
-            "through} on "
-            "Android.",
+            "through} on Android.",
             "{Push|Push notifications} {are broken|stopped working} on Android. The app is allowed to send "
             "notifications in the phone settings.",
             "Nobody on Android got the {\"you're scheduled\"|schedule published} alert this week.",
@@ -272,8 +240,7 @@ GROUPS = (
         ),
         asks=(
             "How do I make sure Android staff get notifications? {We've checked everything on the phones.|Is "
-            "there "
-            "a setting I need to turn on?}",
+            "there a setting I need to turn on?}",
             "Is there a setting to turn push notifications back on for Android? Our people stopped getting "
             "them.",
         ),
@@ -291,19 +258,22 @@ GROUPS = (
             "{We had|There were} $n no-shows this week because of it.",
         ),
         subjects=("Android notifications not working", "No push notifications on Android", "Shift reminders "
-                                                                                           "not "
-                  "arriving", "push notifs broken", "Android app not notifying staff"),
+                                                                                           "not arriving", "push "
+                                                                                                           "notifs "
+                                                                                                           "broken", "Android "
+                                                                                                                     "app "
+                                                                                                                     "not "
+                                                                                                                     "notifying "
+                                                                                                                     "staff"),
         replies=(
             "Thanks for reporting — this is a known bug in Android app 5.12 where the notification token "
-            "isn't "
-            "refreshed after the update. Our mobile team is shipping 5.12.2 with the fix; once staff update, "
-            "notifications resume.",
+            "isn't refreshed after the update. Our mobile team is shipping 5.12.2 with the fix; once staff "
+            "update, notifications resume.",
             "Our engineers confirmed this is a bug affecting Android push notifications since the last "
-            "release. A fix "
-            "is in progress; logging out and back in on the phone re-registers the device as a workaround.",
+            "release. A fix is in progress; logging out and back in on the phone re-registers the device as "
+            "a workaround.",
             "I've escalated this to our mobile team — it's a confirmed issue with Android 14 devices not "
-            "receiving "
-            "pushes from the latest app version. We'll update you as soon as the fix is live.",
+            "receiving pushes from the latest app version. We'll update you as soon as the fix is live.",
         ),
         notes=("Android push regression — $ticket", "5.12 push token bug, +1."),
         framings=(("product_issue", 0.9), ("how_to_question", 0.1)),
@@ -323,8 +293,7 @@ GROUPS = (
             "back|}.",
             "{my|our} google calendar has like 4 copies of the same shift lol",
             "Staff are confused because their Google {calendars|Calendar} show shifts that were "
-            "{moved|cancelled} "
-            "plus the new ones.",
+            "{moved|cancelled} plus the new ones.",
             "Synced shifts are duplicated in Google {Calendar|Cal} for {some|most} people on the team.",
         ),
         asks=(
@@ -346,14 +315,12 @@ GROUPS = (
                   "Shifts appearing twice in calendar"),
         replies=(
             "Thanks for flagging — our engineers confirmed a bug where edited shifts get a new calendar "
-            "event ID, so "
-            "Google keeps the old event. A fix is in progress, and it'll clean up the duplicates it created.",
+            "event ID, so Google keeps the old event. A fix is in progress, and it'll clean up the "
+            "duplicates it created.",
             "This is a known issue with the Google Calendar sync when a schedule is republished. It's been "
-            "escalated "
-            "to our integrations team; reconnecting won't help until the fix ships, sorry.",
+            "escalated to our integrations team; reconnecting won't help until the fix ships, sorry.",
             "I reproduced it: moving a shift between days leaves the original event behind. It's a bug on "
-            "our side "
-            "and we're working on it.",
+            "our side and we're working on it.",
         ),
         framings=(("product_issue", 0.85), ("how_to_question", 0.15)),
         tags=("integrations", "google-calendar"), paths=("/integrations/google-calendar", "/schedule/week"),
@@ -363,11 +330,9 @@ GROUPS = (
         weight=22, profile="early",
         reports=(
             "Our {payroll export|export to $payroll} {doesn't include|is missing} overtime hours{ — only "
-            "regular "
-            "hours come through|}.",
+            "regular hours come through|}.",
             "Overtime {isn't showing up|is missing} in the $payroll export even though timesheets show "
-            "{OT|overtime} "
-            "correctly.",
+            "{OT|overtime} correctly.",
             "The payroll export {drops|leaves out} the overtime column{ since last week|}.",
             "Employees who worked over 40 hours are exported with 40 regular hours and {zero|no} overtime.",
             "We ran payroll and {nobody|no one} got their overtime paid{ — the export didn't have it|}.",
@@ -377,8 +342,7 @@ GROUPS = (
         ),
         asks=(
             "How do I get overtime included in the $payroll export? {It only has regular hours.|I can't find "
-            "the "
-            "option.}",
+            "the option.}",
             "Is there a setting so overtime is exported to $payroll? Right now only regular hours go over.",
         ),
         details=(
@@ -397,17 +361,13 @@ GROUPS = (
                   "Export to $payroll missing overtime"),
         replies=(
             "I'm sorry about this — our engineers confirmed a bug where overtime calculated by daily rules "
-            "wasn't "
-            "mapped to the overtime earning code in the export. A fix is rolling out, and you can re-export "
-            "affected "
-            "pay periods afterwards.",
+            "wasn't mapped to the overtime earning code in the export. A fix is rolling out, and you can "
+            "re-export affected pay periods afterwards.",
             "This is a known issue on our side affecting overtime in payroll exports since the last release. "
-            "It's "
-            "been escalated as high priority; as a workaround, the Overtime report can be exported "
+            "It's been escalated as high priority; as a workaround, the Overtime report can be exported "
             "separately.",
             "Thanks for reporting. We've reproduced it: overtime is dropped when the pay period crosses a "
-            "week "
-            "boundary. Engineering is working on a fix.",
+            "week boundary. Engineering is working on a fix.",
         ),
         notes=("Payroll OT export bug — $ticket. High priority.",),
         framings=(("product_issue", 0.8), ("how_to_question", 0.2)),
@@ -420,11 +380,9 @@ GROUPS = (
             "Publishing the schedule {times out|fails with a timeout} for our biggest location{ ($big_staff "
             "staff)|}.",
             "When I hit Publish it spins for {a minute|ages} and then says \"{Request timed out|Something "
-            "went "
-            "wrong}\".",
+            "went wrong}\".",
             "The schedule won't publish for $store — {it just hangs|endless spinner}, and then only some "
-            "people get "
-            "notified.",
+            "people get notified.",
             "{Can't|Cannot} publish {next week's|the} schedule, it keeps timing out{ since $weekday|}.",
             "The publish button {fails|errors out} on large schedules; smaller locations publish fine.",
             "Publishing {partially|half} works: some staff see the new schedule and others still see last "
@@ -434,8 +392,7 @@ GROUPS = (
         ),
         asks=(
             "Is there a way to publish a big schedule {in parts|without it timing out}? How are we supposed "
-            "to do "
-            "this with $big_staff people?",
+            "to do this with $big_staff people?",
             "How do I publish the schedule for a large location? It keeps timing out on me.",
         ),
         details=(
@@ -453,16 +410,12 @@ GROUPS = (
                   "Publishing fails for big location"),
         replies=(
             "Thanks for your patience — engineering confirmed that publishing large schedules times out "
-            "because "
-            "notifications are sent before the request completes. It's a bug and a fix that moves this to "
-            "the "
-            "background is in progress.",
+            "because notifications are sent before the request completes. It's a bug and a fix that moves "
+            "this to the background is in progress.",
             "This is a known issue for locations with more than about 150 staff since the new editor "
-            "launched. It's "
-            "been escalated; publishing one team at a time works as a workaround.",
+            "launched. It's been escalated; publishing one team at a time works as a workaround.",
             "I was able to reproduce the timeout with a schedule of your size. Our scheduling team is "
-            "working on a "
-            "fix this week.",
+            "working on a fix this week.",
         ),
         framings=(("product_issue", 0.85), ("how_to_question", 0.15)),
         tags=("scheduling", "bug"), paths=("/schedule/week", "/schedule/publish"),
@@ -473,11 +426,9 @@ GROUPS = (
         reports=(
             "SSO login is stuck in a redirect loop — $idp sends us back to the login page over and over.",
             "{Signing|Logging} in with $idp just loops between $product and {the|our} identity provider "
-            "until the "
-            "browser gives up.",
+            "until the browser gives up.",
             "None of our managers can log in via SSO{ this morning|}, it keeps bouncing {back and "
-            "forth|between "
-            "pages}.",
+            "forth|between pages}.",
             "\"Too many redirects\" when {logging in|signing in} with $idp{ in Chrome|}.",
             "SSO {broke|stopped working} — after entering our $idp credentials I land on the login screen "
             "again.",
@@ -486,21 +437,19 @@ GROUPS = (
         ),
         asks=(
             "How do we log in when SSO keeps looping? {Did we misconfigure something on the $idp side?|Is "
-            "there "
-            "something wrong with our SAML setup?}",
+            "there something wrong with our SAML setup?}",
             "Do we need to change our $idp settings? Login just redirects in a loop.",
         ),
         others=(
             "I can't get into my account{ this morning|}. {It|The login} keeps {sending|taking} me back to "
-            "the "
-            "{sign-in|login} page after $idp.",
+            "the {sign-in|login} page after $idp.",
             "Locked out of $product — {every|each} login attempt through $idp ends up back at the start.",
         ),
         details=(
             "We use $idp{ for SSO|}.",
             "It happens in {Chrome and Edge|every browser}{, incognito too|}.",
             "Nothing changed on our side{, our IT team checked|}.",
-            "About $n people {are locked out|can't get in}.",
+            "About $staff people {are locked out|can't get in}.",
             "Password login still works for the one admin who has it.",
         ),
         impacts=(
@@ -510,14 +459,12 @@ GROUPS = (
         subjects=("SSO redirect loop", "Can't log in with SSO", "Okta login loop", "Too many redirects"),
         replies=(
             "Thanks for reporting — we've confirmed a bug introduced in yesterday's release that breaks SSO "
-            "sessions "
-            "for some identity providers, causing the redirect loop. Engineering has a fix deploying today.",
+            "sessions for some identity providers, causing the redirect loop. Engineering has a fix "
+            "deploying today.",
             "This is a known issue on our side, not your $idp configuration: our session cookie wasn't being "
-            "set "
-            "after the SAML response. It's been escalated and we'll update you as soon as it's fixed.",
+            "set after the SAML response. It's been escalated and we'll update you as soon as it's fixed.",
             "I reproduced it with a test $idp tenant — it's a bug in our SSO callback. We're working on it; "
-            "admins "
-            "with password login can still get in.",
+            "admins with password login can still get in.",
         ),
         notes=("SSO loop incident — $ticket",),
         framings=(("product_issue", 0.7), ("how_to_question", 0.15), ("account_issue", 0.15)),
@@ -530,11 +477,9 @@ GROUPS = (
             "Employee names with accents come out garbled in the CSV export — \"José\" becomes \"JosÃ©\".",
             "The CSV export {breaks|messes up} special characters{ like é, ñ and ü|}.",
             "When I open the attendance export in Excel, {names like Zoë and Renée|all the accented names} "
-            "are "
-            "{gibberish|full of weird symbols}.",
+            "are {gibberish|full of weird symbols}.",
             "CSV files from $product have broken characters for {our Spanish-speaking staff|anyone with an "
-            "accent in "
-            "their name}.",
+            "accent in their name}.",
             "Export to CSV isn't UTF-8 or something? {ñ turns into Ã±|ü shows as Ã¼}.",
             "the export csv is garbling {names|letters} with accents",
         ),
@@ -554,13 +499,10 @@ GROUPS = (
         subjects=("CSV export accents broken", "Garbled characters in export", "Special characters in CSV"),
         replies=(
             "Thanks! This is a bug: our CSV exports are UTF-8 but without the byte-order mark Excel needs to "
-            "detect "
-            "it. Engineering has a fix queued; importing through Excel's Data → From Text with UTF-8 "
-            "selected works "
-            "in the meantime.",
+            "detect it. Engineering has a fix queued; importing through Excel's Data → From Text with UTF-8 "
+            "selected works in the meantime.",
             "I've confirmed it with our reporting team — it's a known issue with how Excel opens our CSVs. A "
-            "fix "
-            "adding the proper encoding marker is in progress.",
+            "fix adding the proper encoding marker is in progress.",
         ),
         framings=(("product_issue", 0.8), ("how_to_question", 0.2)),
         tags=("reporting",), paths=("/reports/attendance", "/reports/export"),
@@ -570,8 +512,7 @@ GROUPS = (
         component="schedule_templates", weight=22, profile="steady",
         reports=(
             "There's no way to copy last week's schedule anymore{ — the option disappeared|}. {Is that a "
-            "bug?|Did "
-            "you remove it?}",
+            "bug?|Did you remove it?}",
             "The \"Copy week\" {button|option} {is gone|vanished} from the schedule{ after the redesign|}.",
             "Schedule templates don't work: I saved one and {can't find it|it doesn't apply} when I start a "
             "new week.",
@@ -579,8 +520,7 @@ GROUPS = (
         asks=(
             "How do I copy last week's schedule into next week?",
             "Is there a way to {reuse|duplicate} a week's schedule {instead of|without} building it from "
-            "scratch "
-            "every time?",
+            "scratch every time?",
             "How do I save our {standard|usual|regular} week as a template and apply it?",
             "Can I {copy|repeat} shifts to the next {few|4} weeks?",
             "{whats|what's} the fastest way to {copy|duplicate} the schedule week to week",
@@ -599,18 +539,13 @@ GROUPS = (
                   "Duplicate week?"),
         replies=(
             "Yes! In the schedule view, open the ⋯ menu at the top right and choose Copy week, then pick the "
-            "target "
-            "week. You can also save any week as a template under Schedule → Templates → Save current week "
-            "and apply "
-            "it with Templates → Apply.",
+            "target week. You can also save any week as a template under Schedule → Templates → Save current "
+            "week and apply it with Templates → Apply.",
             "You can do this under Schedule → ⋯ → Copy previous week. It copies all shifts (without "
-            "publishing them) "
-            "so you can tweak before publishing. Here's our guide: "
-            "⟦link:$help_url/articles/copy-a-schedule|Copying a "
-            "schedule⟧",
+            "publishing them) so you can tweak before publishing. Here's our guide: "
+            "⟦link:$help_url/articles/copy-a-schedule|Copying a schedule⟧",
             "The option moved in the redesign: it's now under Schedule → Templates. Save the week as a "
-            "template and "
-            "apply it to as many future weeks as you like.",
+            "template and apply it to as many future weeks as you like.",
         ),
         framings=(("how_to_question", 0.8), ("product_issue", 0.2)),
         tags=("scheduling", "how-to"), paths=("/schedule/week", "/schedule/templates"),
@@ -622,8 +557,7 @@ GROUPS = (
             "Breaks are being counted as paid time on timesheets, which is wrong{ — our breaks are unpaid|}.",
             "$product isn't deducting the 30-minute lunch break from {hours|shifts}. Bug?",
             "Our timesheets include the break time in the total, so everyone's hours are {inflated|30 "
-            "minutes too "
-            "high}.",
+            "minutes too high}.",
         ),
         asks=(
             "How do I make breaks unpaid so they're {deducted|taken off} from the hours?",
@@ -643,13 +577,11 @@ GROUPS = (
         subjects=("Unpaid breaks", "Auto-deduct breaks", "Breaks counted as paid"),
         replies=(
             "That's controlled by your break settings, not a bug: go to Settings → Time tracking → Breaks, "
-            "set the "
-            "break type to Unpaid and turn on Auto-deduct for shifts longer than 6 hours. It applies to "
-            "timesheets "
-            "from that day on.",
+            "set the break type to Unpaid and turn on Auto-deduct for shifts longer than 6 hours. It applies "
+            "to timesheets from that day on.",
             "You can set this under Settings → Time tracking → Breaks → Paid/unpaid; Auto-deduct is the "
-            "toggle just "
-            "below. Here's the article: ⟦link:$help_url/articles/unpaid-breaks|Setting up unpaid breaks⟧",
+            "toggle just below. Here's the article: ⟦link:$help_url/articles/unpaid-breaks|Setting up unpaid "
+            "breaks⟧",
         ),
         framings=(("how_to_question", 0.65), ("product_issue", 0.35)),
         tags=("timesheets", "how-to"), paths=("/settings/time-tracking",),
@@ -666,8 +598,7 @@ GROUPS = (
         asks=(
             "How do I let staff {pick up|claim} open shifts from the app?",
             "How do employees see open shifts? {Mine say the tab is empty.|I can't figure out where they'd "
-            "find "
-            "them.}",
+            "find them.}",
             "What do I need to turn on so open shifts are visible to my team?",
             "how do staff claim open shifts??",
         ),
@@ -681,11 +612,10 @@ GROUPS = (
         replies=(
             "Open shifts are only shown to staff once claiming is enabled for the location: go to Settings → "
             "Locations → $store → Open shifts and turn on \"Allow staff to claim\". You can also choose "
-            "whether claims "
-            "need approval.",
+            "whether claims need approval.",
             "This is a setting rather than a bug — under Settings → Scheduling → Open shifts, enable "
-            "\"Visible to "
-            "eligible staff\". Staff also need the matching position in their profile to see a shift.",
+            "\"Visible to eligible staff\". Staff also need the matching position in their profile to see a "
+            "shift.",
         ),
         framings=(("how_to_question", 0.6), ("product_issue", 0.4)),
         tags=("scheduling", "how-to"), paths=("/schedule/open-shifts",),
@@ -695,8 +625,7 @@ GROUPS = (
         weight=12, profile="steady",
         reports=(
             "I changed $coworker's pay rate and it recalculated {all|every one of} their past timesheets "
-            "too. That's "
-            "{wrong|a bug}!",
+            "too. That's {wrong|a bug}!",
             "Updating {a wage|pay rates} {rewrote|changed} last month's labor costs{, which shouldn't "
             "happen|}.",
         ),
@@ -704,8 +633,7 @@ GROUPS = (
             "How do I change someone's pay rate starting from a specific date without changing past "
             "timesheets?",
             "We're giving {raises|a raise} {next month|from the 1st}. How do I set the new hourly rate so it "
-            "only "
-            "applies going forward?",
+            "only applies going forward?",
             "If I update an employee's wage, will it {change|rewrite} the hours they already worked?",
             "How do I schedule a pay rate change{ for $coworker|}?",
         ),
@@ -717,12 +645,10 @@ GROUPS = (
         subjects=("Change pay rate from a date", "Future-dated raise", "Pay rate history"),
         replies=(
             "You can set an effective date: open the employee's profile → Pay rates → Add rate, enter the "
-            "new rate and "
-            "pick the \"Effective from\" date. Past timesheets keep the old rate.",
+            "new rate and pick the \"Effective from\" date. Past timesheets keep the old rate.",
             "That's expected when the rate is edited in place — to keep history, use Pay rates → Add rate "
-            "with an "
-            "effective date instead of editing the existing one. I've restored the previous rate for past "
-            "periods.",
+            "with an effective date instead of editing the existing one. I've restored the previous rate for "
+            "past periods.",
         ),
         framings=(("how_to_question", 0.75), ("product_issue", 0.25)),
         tags=("payroll", "how-to"), paths=("/team/profile/pay",),
@@ -747,19 +673,16 @@ GROUPS = (
         details=(
             "We're a Microsoft 365 shop{, nobody uses Google|}.",
             "I saw there's an iCal link but it {only updates once a day|doesn't update fast enough}.",
-            "About $n of our staff would use it.",
+            "About $staff of our staff would use it.",
         ),
         impacts=("Without it people {forget|miss} shifts that changed.",),
         subjects=("Outlook calendar sync", "Outlook integration?", "Sync shifts to Office 365"),
         replies=(
             "We don't have a native Outlook sync yet — only Google Calendar. I've added your vote to the "
-            "Outlook "
-            "integration request. In the meantime each employee can subscribe to their personal iCal feed "
-            "(Profile → "
-            "Calendar feed), which Outlook refreshes every few hours.",
+            "Outlook integration request. In the meantime each employee can subscribe to their personal iCal "
+            "feed (Profile → Calendar feed), which Outlook refreshes every few hours.",
             "That's not something we support today, sorry! I've logged it as a feature request with our "
-            "integrations "
-            "team and linked your account so you hear when it ships.",
+            "integrations team and linked your account so you hear when it ships.",
         ),
         framings=(("feature_request", 0.55), ("how_to_question", 0.35), ("product_issue", 0.1)),
         tags=("feature-request", "integrations"), paths=("/integrations",),
@@ -769,11 +692,9 @@ GROUPS = (
         weight=14, profile="steady",
         wants=(
             "{Would love|We'd really like} an {auto-schedule|auto-fill} {button|feature} that builds the "
-            "schedule "
-            "from {availability|staff availability and hours}.",
+            "schedule from {availability|staff availability and hours}.",
             "Feature idea: let $product {generate|create} a draft schedule automatically based on "
-            "availability and "
-            "max hours.",
+            "availability and max hours.",
             "{Please consider|Can you build} automatic scheduling. {Other tools have it.|Competitors have "
             "this.}",
             "It would save {me|us} hours if the schedule could {fill itself|auto-fill} from who's available.",
@@ -791,8 +712,7 @@ GROUPS = (
                                                                              "availability"),
         replies=(
             "Auto-scheduling isn't available in $product yet, but it's one of the most requested features "
-            "and I've "
-            "added your vote. For now, copying the previous week and adjusting is the fastest way.",
+            "and I've added your vote. For now, copying the previous week and adjusting is the fastest way.",
             "That's not something we support at the moment — I've passed your use case to our product team.",
         ),
         framings=(("feature_request", 0.65), ("how_to_question", 0.35)),
@@ -817,9 +737,8 @@ GROUPS = (
         subjects=("Xero integration", "Export to Xero"),
         replies=(
             "We don't integrate with Xero yet — payroll exports are available for Gusto, ADP and QuickBooks. "
-            "I've "
-            "logged your request with the product team; the generic CSV export can be imported into Xero "
-            "meanwhile.",
+            "I've logged your request with the product team; the generic CSV export can be imported into "
+            "Xero meanwhile.",
         ),
         framings=(("feature_request", 0.6), ("how_to_question", 0.4)),
         tags=("feature-request", "payroll"), paths=("/payroll/export",),
@@ -848,13 +767,10 @@ GROUPS = (
         subjects=("Offline clock-ins lost", "Punches not syncing", "Offline mode losing data"),
         replies=(
             "Thanks for the details — our mobile engineers confirmed a bug where offline punches are "
-            "discarded if the "
-            "app is force-closed before it reconnects. A fix is in the next release; until then please ask "
-            "staff to "
-            "open the app once they have signal.",
+            "discarded if the app is force-closed before it reconnects. A fix is in the next release; until "
+            "then please ask staff to open the app once they have signal.",
             "I've reproduced this: offline clock-ins queued for more than 12 hours are dropped. It's a known "
-            "issue "
-            "and it's been escalated to the mobile team.",
+            "issue and it's been escalated to the mobile team.",
         ),
         framings=(("product_issue", 0.9), ("how_to_question", 0.1)),
         tags=("mobile", "bug"), paths=("/time/clock-in",),
@@ -891,14 +807,12 @@ GROUPS = (
         weight=3, profile="steady", minor=True,
         reports=(
             "Resetting an employee's kiosk PIN {doesn't work|has no effect} — the old PIN still works and "
-            "the new "
-            "one is rejected.",
+            "the new one is rejected.",
             "New kiosk PINs aren't taking effect on our {iPad kiosk|front desk tablet}.",
         ),
         details=("The kiosk is at $store.", "I reset it {twice|three times}."),
         replies=("Confirmed — PIN changes weren't syncing to kiosks that were already logged in. A fix is in "
-                 "progress; "
-                 "logging the kiosk out and back in applies the new PIN.",),
+                 "progress; logging the kiosk out and back in applies the new PIN.",),
         paths=("/kiosk",),
     ),
     IssueGroup(
@@ -911,8 +825,7 @@ GROUPS = (
         ),
         details=("It's for $store.", "Reconnecting Toast didn't help."),
         replies=("Thanks — Toast changed an API field last week and our import broke for some restaurants. "
-                 "It's a "
-                 "confirmed bug and the fix is being deployed.",),
+                 "It's a confirmed bug and the fix is being deployed.",),
     ),
     IssueGroup(
         key="invite_link_expires_early", type="product_issue", area="account", component="user_invites",
@@ -924,22 +837,19 @@ GROUPS = (
         ),
         details=("I resent the invite to $coworker {twice|three times}.",),
         replies=("I've confirmed this is a bug: invites sent from the mobile app got the wrong expiry time. "
-                 "Invites sent "
-                 "from the web app work as a workaround while we fix it.",),
+                 "Invites sent from the web app work as a workaround while we fix it.",),
     ),
     IssueGroup(
         key="ios_availability_not_saving", type="product_issue", area="scheduling", component="availability",
         weight=3, profile="steady", minor=True,
         reports=(
             "Staff on iPhone can't save their availability — {the Save button greys out|it says saved but "
-            "it's "
-            "blank again}.",
+            "it's blank again}.",
             "Availability changes made in the iOS app {don't stick|disappear}.",
         ),
         details=("They're on $iphone.",),
         replies=("Our iOS team confirmed a bug when availability has more than one block per day. A fix is "
-                 "coming in "
-                 "the next app update.",),
+                 "coming in the next app update.",),
     ),
     IssueGroup(
         key="slack_channel_schedule_post", type="feature_request", area="integrations", component="slack",
@@ -965,51 +875,63 @@ GROUPS = (
         reports=("Your webhooks deliver the same shift.updated event {twice|two or three times}, each with a "
                  "different delivery ID.",),
         replies=("Confirmed — a retry bug re-sends events that were acknowledged. Engineering is fixing it; "
-                 "dedupe on "
-                 "the event ID meanwhile.",),
+                 "dedupe on the event ID meanwhile.",),
     ),
 )
 
 ONEOFF_OBJECTS = (
-    OneOffObject("scheduling", "shift_editor", ("shift editor", "shift edit panel"), "/schedule/week"),
-    OneOffObject("scheduling", "shift_editor", ("week view of the schedule", "weekly schedule grid")),
-    OneOffObject("scheduling", "shift_editor", ("notes field on shifts", "shift notes box")),
-    OneOffObject("scheduling", "shift_editor", ("position colour picker", "colour settings for positions")),
-    OneOffObject("scheduling", "availability", ("availability calendar", "availability page")),
-    OneOffObject("scheduling", "availability", ("time-off request form", "time off requests list")),
-    OneOffObject("scheduling", "schedule_publishing", ("\"last published\" banner", "publish history panel")),
-    OneOffObject("scheduling", "open_shifts", ("open shift claim screen",)),
-    OneOffObject("scheduling", "shift_swaps", ("swap request history",)),
-    OneOffObject("time_tracking", "kiosk_clock_in", ("kiosk employee search", "kiosk name list")),
+    OneOffObject("scheduling", "shift_editor", ("shift editor", "shift edit panel"), ("screen", "form", "times")),
+    OneOffObject("scheduling", "shift_editor", ("week view of the schedule", "weekly schedule grid"),
+                 ("screen", "list", "times", "data")),
+    OneOffObject("scheduling", "shift_editor", ("notes field on shifts", "shift notes box"), ("screen", "form")),
+    OneOffObject("scheduling", "shift_editor", ("position colour picker", "colour settings for positions"),
+                 ("screen", "form")),
+    OneOffObject("scheduling", "availability", ("availability calendar", "availability page"),
+                 ("screen", "form", "times")),
+    OneOffObject("scheduling", "availability", ("time-off request form", "time off requests list"),
+                 ("screen", "form", "list", "times")),
+    OneOffObject("scheduling", "schedule_publishing", ("\"last published\" banner", "publish history panel"),
+                 ("screen", "times", "data")),
+    OneOffObject("scheduling", "open_shifts", ("open shift claim screen",), ("screen", "list", "times")),
+    OneOffObject("scheduling", "shift_swaps", ("swap request history",), ("screen", "list", "data")),
+    OneOffObject("time_tracking", "kiosk_clock_in", ("kiosk employee search", "kiosk name list"),
+                 ("screen", "list")),
     OneOffObject("time_tracking", "kiosk_clock_in", ("kiosk photo capture screen",)),
-    OneOffObject("time_tracking", "timesheets", ("timesheet approval page", "approve timesheets screen")),
-    OneOffObject("time_tracking", "timesheets", ("timesheet comments", "comment box on timesheets")),
-    OneOffObject("time_tracking", "timesheets", ("pay period selector",)),
-    OneOffObject("time_tracking", "breaks", ("break reminder banner",)),
-    OneOffObject("time_tracking", "mobile_clock_in", ("clock-in button on the app home screen", "clock in screen")),
-    OneOffObject("payroll", "payroll_export", ("QuickBooks mapping screen",)),
-    OneOffObject("payroll", "payroll_export", ("ADP export settings page",)),
-    OneOffObject("payroll", "overtime_rules", ("overtime rules page",)),
-    OneOffObject("payroll", "pay_rates", ("pay rates tab on employee profiles",)),
-    OneOffObject("mobile_app", "ios_app", ("schedule tab in the iOS app", "iPhone app's schedule screen")),
-    OneOffObject("mobile_app", "ios_app", ("profile photo upload on iPhone",)),
-    OneOffObject("mobile_app", "android_app", ("team list in the Android app",)),
-    OneOffObject("mobile_app", "android_app", ("Android home screen widget",)),
-    OneOffObject("integrations", "slack", ("Slack integration settings",)),
-    OneOffObject("integrations", "public_api", ("API documentation page", "API reference")),
-    OneOffObject("integrations", "public_api", ("shifts endpoint of the API",)),
-    OneOffObject("integrations", "webhooks", ("webhook settings page",)),
-    OneOffObject("account", "roles_permissions", ("roles and permissions page",)),
-    OneOffObject("account", "locations", ("location switcher", "location dropdown")),
-    OneOffObject("account", "user_invites", ("invite staff dialog",)),
-    OneOffObject("account", "two_factor", ("two-factor setup screen",)),
-    OneOffObject("reporting", "labor_cost_report", ("labor cost report",)),
-    OneOffObject("reporting", "labor_cost_report", ("labor cost chart",)),
-    OneOffObject("reporting", "dashboards", ("manager dashboard", "home dashboard")),
-    OneOffObject("reporting", "attendance_report", ("no-show column of the attendance report",)),
-    OneOffObject("reporting", "csv_export", ("export menu",)),
-    OneOffObject("billing", "seats", ("seat counter on the billing page",)),
-    OneOffObject("billing", "invoices", ("invoice list",)),
+    OneOffObject("time_tracking", "timesheets", ("timesheet approval page", "approve timesheets screen"),
+                 ("screen", "list", "numbers", "times", "data")),
+    OneOffObject("time_tracking", "timesheets", ("timesheet comments", "comment box on timesheets"),
+                 ("screen", "form", "list")),
+    OneOffObject("time_tracking", "timesheets", ("pay period selector",), ("screen", "times")),
+    OneOffObject("time_tracking", "breaks", ("break reminder banner",), ("screen", "times")),
+    OneOffObject("time_tracking", "mobile_clock_in", ("clock-in button on the app home screen", "clock in "
+                                                                                                "screen"),
+                 ("screen", "times")),
+    OneOffObject("payroll", "payroll_export", ("QuickBooks mapping screen",), ("screen", "form", "list")),
+    OneOffObject("payroll", "payroll_export", ("ADP export settings page",), ("screen", "form")),
+    OneOffObject("payroll", "overtime_rules", ("overtime rules page",), ("screen", "form", "numbers")),
+    OneOffObject("payroll", "pay_rates", ("pay rates tab on employee profiles",),
+                 ("screen", "form", "numbers", "list")),
+    OneOffObject("mobile_app", "ios_app", ("schedule tab in the iOS app", "iPhone app's schedule screen"),
+                 ("screen", "list", "times", "data")),
+    OneOffObject("mobile_app", "ios_app", ("profile photo upload on iPhone",), ("screen", "form")),
+    OneOffObject("mobile_app", "android_app", ("team list in the Android app",), ("screen", "list", "data")),
+    OneOffObject("mobile_app", "android_app", ("Android home screen widget",), ("screen", "times", "data")),
+    OneOffObject("integrations", "slack", ("Slack integration settings",), ("screen", "form")),
+    OneOffObject("integrations", "public_api", ("API documentation page", "API reference"), ("screen",)),
+    OneOffObject("integrations", "public_api", ("shifts endpoint of the API",), ("list", "times", "data")),
+    OneOffObject("integrations", "webhooks", ("webhook settings page",), ("screen", "form", "list")),
+    OneOffObject("account", "roles_permissions", ("roles and permissions page",), ("screen", "form", "list")),
+    OneOffObject("account", "locations", ("location switcher", "location dropdown"), ("screen", "list")),
+    OneOffObject("account", "user_invites", ("invite staff dialog",), ("screen", "form")),
+    OneOffObject("account", "two_factor", ("two-factor setup screen",), ("screen", "form")),
+    OneOffObject("reporting", "labor_cost_report", ("labor cost report",), ("screen", "numbers", "data", "list")),
+    OneOffObject("reporting", "labor_cost_report", ("labor cost chart",), ("screen", "numbers", "data")),
+    OneOffObject("reporting", "dashboards", ("manager dashboard", "home dashboard"), ("screen", "numbers", "data")),
+    OneOffObject("reporting", "attendance_report", ("no-show column of the attendance report",),
+                 ("screen", "numbers", "times", "data")),
+    OneOffObject("reporting", "csv_export", ("export menu",), ("screen",)),
+    OneOffObject("billing", "seats", ("seat counter on the billing page",), ("screen", "numbers", "data")),
+    OneOffObject("billing", "invoices", ("invoice list",), ("screen", "list", "numbers")),
 )
 
 ONEOFF_BUGS = tuple(
@@ -1017,8 +939,7 @@ ONEOFF_BUGS = tuple(
     for area, component, text, replies in (
         ("scheduling", "shift_editor",
          "When two managers edit the same shift at the same time, one of us ends up with a blank shift with "
-         "no "
-         "times.", ("Thanks — I've reproduced the conflict and filed it with our scheduling engineers.",)),
+         "no times.", ("Thanks — I've reproduced the conflict and filed it with our scheduling engineers.",)),
         ("mobile_app", "ios_app",
          "Shifts that cross midnight show up on the wrong day in the staff app{ (the 10pm–6am ones)|}.",
          ("Confirmed: overnight shifts are placed by their end date in the iOS app. I've escalated it.",)),
@@ -1086,8 +1007,8 @@ ONEOFF_HOWTOS = tuple(
     S("how_to_question", (question,), (answer,), area=area, component=component)
     for area, component, question, answer in (
         ("scheduling", "shift_editor", "How do I set a maximum number of hours per week for {part-timers|our "
-                                       "part "
-         "time staff}?", "Open the employee's profile → Scheduling → Max hours per week."),
+                                       "part time staff}?", "Open the employee's profile → Scheduling → Max "
+                                                            "hours per week."),
         ("account", "roles_permissions", "Can I hide wages from shift leads?",
          "Yes: Settings → Roles → Shift lead → uncheck \"View pay rates\"."),
         ("account", "locations", "How do I add a second location{ to our account|}?",
@@ -1171,19 +1092,16 @@ ONEOFF_FEATURES = tuple(
     S("feature_request", (text,), (), area=area, component=component)
     for area, component, text in (
         ("mobile_app", "ios_app", "Any chance of dark mode in the {staff app|mobile app}? {My eyes at "
-                                  "5am|Night "
-         "shift folks} would thank you."),
+                                  "5am|Night shift folks} would thank you."),
         ("mobile_app", "ios_app", "Would love an Apple Watch app for clocking in and out."),
         ("payroll", "pay_rates", "Please add tip pooling — splitting tips by hours worked is a nightmare in "
                                  "Excel."),
         ("scheduling", "shift_editor", "Could you add a weekly labor budget that warns me when the schedule "
-                                       "goes "
-         "over?"),
+                                       "goes over?"),
         ("time_tracking", "kiosk_clock_in", "Fingerprint or face ID clock-in on the kiosk would stop buddy "
                                             "punching."),
         ("account", "roles_permissions", "We need to store food handler certificates on employee profiles "
-                                         "with "
-         "expiry reminders."),
+                                         "with expiry reminders."),
         ("integrations", "slack", "Please add a Microsoft Teams integration like the Slack one."),
         ("integrations", "webhooks", "A Zapier integration would let us connect $product to our HR system."),
         ("reporting", "csv_export", "Could timesheets be exported as PDF with a signature line for employees?"),
@@ -1197,8 +1115,7 @@ ONEOFF_FEATURES = tuple(
         ("reporting", "labor_cost_report", "A labor forecast based on our Toast sales history would be "
                                            "amazing."),
         ("scheduling", "schedule_publishing", "Please let staff see coworkers' phone numbers on the schedule "
-                                              "so they "
-         "can arrange swaps."),
+                                              "so they can arrange swaps."),
         ("time_tracking", "mobile_clock_in", "Clock in by scanning a QR code at the door would be simpler "
                                              "than GPS."),
         ("scheduling", "shift_editor", "Could public holidays be marked on the schedule automatically?"),
@@ -1207,8 +1124,7 @@ ONEOFF_FEATURES = tuple(
         ("mobile_app", "ios_app", "An iPad-optimised manager app would be great, the phone layout is tiny."),
         ("reporting", "dashboards", "Department budgets on the dashboard, please."),
         ("scheduling", "shift_editor", "Scheduling by skill — only let certified people be put on the "
-                                       "forklift "
-         "shift."),
+                                       "forklift shift."),
         ("scheduling", "schedule_publishing", "Read receipts for the published schedule would help a lot."),
         ("time_tracking", "breaks", "Push reminders when someone's break is about to run over, please."),
         ("payroll", "pay_rates", "PTO accrual tracking would let us drop our separate HR tool."),
@@ -1234,8 +1150,7 @@ ACCOUNT = (
        "{Did I do something wrong?|What happened?}",
        "$coworker can log in but sees no shifts at all since I changed her location."),
       ("Her profile still had the old location as primary. I've updated it, so she'll see the $store "
-       "schedule after "
-       "reopening the app.",),
+       "schedule after reopening the app.",),
       area="account", component="locations"),
     S("account_issue",
       ("A manager was let go today — how do I remove their access {immediately|right now}?",
@@ -1250,8 +1165,7 @@ ACCOUNT = (
     S("account_issue",
       ("When I log in I see {another company's|a different} schedule{ — my old job's|}. How do I get to ours?",),
       ("Your login is linked to two organisations. Tap your avatar → Switch organisation; I've also set ours "
-       "as your "
-       "default.",),
+       "as your default.",),
       area="account", component="login"),
 )
 
@@ -1260,14 +1174,12 @@ BILLING = (
       ("We're billed for {58|62|75} seats but only have {41|44|50} active staff. Why?",
        "Why are we paying for {archived|former} employees? Our seat count looks {too high|wrong}."),
       ("Seats count anyone active in the billing period, including people archived mid-month. Archived staff "
-       "drop off "
-       "from the next invoice; I've credited the difference for this month.",),
+       "drop off from the next invoice; I've credited the difference for this month.",),
       area="billing", component="seats", tags=("billing",)),
     S("billing_question",
       ("Do seasonal workers count as seats when they're {inactive|not scheduled} over the winter?",),
       ("Only active staff count. Archive seasonal workers when the season ends and they stop counting; "
-       "reactivate them "
-       "next season with their history intact.",),
+       "reactivate them next season with their history intact.",),
       area="billing", component="seats"),
     S("billing_question",
       ("If we add {10|15|20} people mid-month, how is that billed?",
@@ -1278,8 +1190,7 @@ BILLING = (
       ("We want to downgrade from Enterprise to Pro at renewal. What do we lose?",
        "What's the difference between Pro and Starter? Thinking of moving down."),
       ("On Pro you'd lose SSO and the advanced payroll rules; everything else stays. You can switch under "
-       "Billing → "
-       "Plan and it applies at renewal.",),
+       "Billing → Plan and it applies at renewal.",),
       area="billing", component="subscription"),
 )
 
@@ -1289,8 +1200,7 @@ CONFIGURATION = tuple(
         ("payroll", "payroll_export",
          ("How do I connect $product to Gusto?", "Setting up the Gusto integration — where do I start?"),
          "Go to Integrations → Gusto → Connect, sign in with a Gusto admin and map each pay rate to a Gusto "
-         "earning "
-         "type."),
+         "earning type."),
         ("payroll", "overtime_rules",
          ("How do I set up daily overtime for our California stores?",
           "We need overtime after 8 hours a day and double time after 12. How do I configure that?"),
@@ -1304,8 +1214,7 @@ CONFIGURATION = tuple(
          ("We want to set up SSO with $idp. What do you need from us?",
           "Can you walk me through configuring SAML with $idp?"),
          "Settings → Security → SSO: paste your $idp metadata URL and we'll show you the ACS URL and entity "
-         "ID to add "
-         "on the $idp side."),
+         "ID to add on the $idp side."),
         ("integrations", "pos_integration",
          ("How do I map our $pos locations to our $product locations?",),
          "Integrations → $pos → Location mapping: pick the matching location for each $pos site."),
@@ -1317,8 +1226,7 @@ CONFIGURATION = tuple(
          ("How do we verify the signature on your webhooks?",
           "Where do I find the webhook signing secret?"),
          "Each webhook has a signing secret under Settings → Developers → Webhooks; verify the "
-         "X-Crewline-Signature "
-         "header with HMAC-SHA256."),
+         "X-Crewline-Signature header with HMAC-SHA256."),
         ("integrations", "public_api",
          ("Which API scopes does our BI tool need just to read timesheets?",),
          "Create a key under Settings → Developers → API keys with only the timesheets:read scope."),
@@ -1363,14 +1271,12 @@ CROSSOVERS = (
       ("The \"Add employee\" button is greyed out{ for me|}. Is it broken?",
        "I can't add new staff anymore — the invite button {doesn't work|is disabled}. Bug?"),
       ("It's not a bug: your plan is at its seat limit, which disables new invites. You can add seats under "
-       "Billing → "
-       "Seats and the button works straight away.",),
+       "Billing → Seats and the button works straight away.",),
       stage1="product_issue", area="billing", component="seats"),
     S("configuration_help",
       ("$pos sales aren't showing in the labor cost report at all. Is the integration broken?",),
       ("The integration is connected but your $pos locations aren't mapped yet, so there's nothing to show. "
-       "Go to "
-       "Integrations → $pos → Location mapping and match each site; data appears within an hour.",),
+       "Go to Integrations → $pos → Location mapping and match each site; data appears within an hour.",),
       stage1="product_issue", area="integrations", component="pos_integration"),
     S("account_issue",
       ("An employee can't log in — the app says \"account deactivated\". Is something wrong with your system?",),
@@ -1380,14 +1286,12 @@ CROSSOVERS = (
     S("feature_request",
       ("How do I set a shift to repeat every other week?",),
       ("That's not possible today — repeats are weekly only. I've logged an every-other-week option as a "
-       "feature "
-       "request.",),
+       "feature request.",),
       stage1="how_to_question", area="scheduling", component="shift_editor"),
     S("product_issue",
       ("How do I get the kiosk to accept PINs that start with 0? {Mine|$coworker's} gets rejected.",),
       ("That's actually a bug — leading zeros are stripped from kiosk PINs. Engineering is fixing it; choose "
-       "a PIN "
-       "without a leading zero meanwhile.",),
+       "a PIN without a leading zero meanwhile.",),
       stage1="how_to_question", area="time_tracking", component="kiosk_clock_in"),
     S("how_to_question",
       ("Please add a way to export timesheets as a PDF.", "Feature request: PDF timesheets for our records."),
@@ -1396,45 +1300,38 @@ CROSSOVERS = (
     S("configuration_help",
       ("Our payroll export to ADP fails with \"invalid company code\". Bug on your side?",),
       ("The ADP company code saved under Settings → Integrations → ADP has a trailing space. I've corrected "
-       "it — try "
-       "the export again.",),
+       "it — try the export again.",),
       stage1="product_issue", area="payroll", component="payroll_export"),
     S("configuration_help",
       ("Staff can't log in with SSO but managers can. What's going on?",),
       ("SSO is only enforced for managers on your account. Enable Settings → Security → SSO → Apply to all "
-       "roles and "
-       "staff will be able to use it.",),
+       "roles and staff will be able to use it.",),
       stage1="account_issue", area="account", component="sso"),
 )
 
 FOREIGN = (
     ForeignReport("es", ("Varios empleados no pueden fichar porque la app dice que están fuera de la zona "
-                         "permitida, "
-                         "pero están dentro del restaurante. ¿Es un error?",
+                         "permitida, pero están dentro del restaurante. ¿Es un error?",
                          "La geocerca rechaza los fichajes en nuestra tienda de $store aunque el personal "
                          "está dentro."),
                   group="geofence_rejects_valid_location"),
     ForeignReport("es", ("Mis empleados con Android no reciben las notificaciones de los turnos desde la "
-                         "última "
-                         "actualización.",), group="android_push_missing"),
+                         "última actualización.",), group="android_push_missing"),
     ForeignReport("es", ("¿Cómo configuro los descansos para que no sean pagados y se descuenten "
                          "automáticamente?",),
                   group="unpaid_break_setup"),
     ForeignReport("de", ("Die Wochensumme in den Stundenzetteln stimmt nicht mit der Summe der Tage überein, "
-                         "es fehlen "
-                         "immer ein paar Minuten.",
+                         "es fehlen immer ein paar Minuten.",
                          "Die Rundung bei den Stundenzetteln scheint doppelt angewendet zu werden."),
                   group="timesheet_rounding_totals"),
     ForeignReport("de", ("Beim Export zu $payroll fehlen die Überstunden komplett, obwohl sie im "
-                         "Stundenzettel "
-                         "stehen.",), group="payroll_export_missing_overtime"),
+                         "Stundenzettel stehen.",), group="payroll_export_missing_overtime"),
     ForeignReport("fr", ("Quand j'approuve un échange de poste, il reste « en attente » et le planning ne "
                          "change pas.",
                          "Les échanges de shifts restent bloqués après mon approbation."),
                   group="shift_swap_approval_stuck"),
     ForeignReport("fr", ("Est-ce que vous prévoyez une synchronisation avec le calendrier Outlook ? Toute "
-                         "notre "
-                         "équipe utilise Microsoft 365.",), group="outlook_calendar_sync"),
+                         "notre équipe utilise Microsoft 365.",), group="outlook_calendar_sync"),
     ForeignReport("pt", ("Os turnos estão aparecendo duplicados no Google Agenda depois que eu edito a "
                          "escala.",),
                   group="google_calendar_duplicates"),
@@ -1442,27 +1339,23 @@ FOREIGN = (
                   group="copy_previous_week_schedule"),
     ForeignReport("de", ("Wie verbinde ich $product mit Gusto für die Lohnabrechnung?",),
                   scenario=S("configuration_help", ("",), ("Go to Integrations → Gusto → Connect and map "
-                                                           "each pay rate "
-                                                           "to a Gusto earning type.",),
+                                                           "each pay rate to a Gusto earning type.",),
                              area="payroll", component="payroll_export")),
 )
 
 OUTBOUND = (
     Outbound("admin_initiated", "New: Kiosk mode 2.0",
              ("Hi $first_name, we just launched Kiosk mode 2.0 with photo clock-in and faster PIN entry. "
-              "Want a quick "
-              "walkthrough for your $store team?",),
+              "Want a quick walkthrough for your $store team?",),
              (("Sounds good, send me the link", "general_inquiry"),
               ("Does it work offline?", "general_inquiry"))),
     Outbound("automated", "Next week's schedule isn't published yet",
              ("Heads up $first_name — next week's schedule for $store hasn't been published. Staff get "
-              "notified as "
-              "soon as you publish.",),
+              "notified as soon as you publish.",),
              (("thanks for the reminder", "general_inquiry"),)),
     Outbound("admin_initiated", "Webinar: build schedules in half the time",
              ("Hi $first_name, join our live session on Thursday about templates and auto-copy. "
-              "⟦link:https://"
-              "crewline.io/webinars|Save your seat⟧",),
+              "⟦link:https://crewline.io/webinars|Save your seat⟧",),
              (("Will there be a recording?", "general_inquiry"),)),
 )
 
@@ -1473,7 +1366,8 @@ TRIED = (
 )
 
 LOCATIONS = ("Downtown", "Midtown", "Riverside", "Airport", "Northgate", "Eastside", "Harbor", "Uptown", "Westfield",
-             "Oak Park", "Lakeview", "Old Town", "Southpoint", "Main St", "Union Square", "Mission", "Capitol Hill",
+             "Oak Park", "Lakeview", "Old Town", "Southpoint", "Main St", "Union Square", "Mission", "Capitol "
+                                                                                                     "Hill",
              "Ballard", "Pearl District", "Brickell", "Wicker Park", "Kingsway", "Elm Street", "Mill Creek")
 
 PRODUCT = Product(

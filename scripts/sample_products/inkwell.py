@@ -42,14 +42,12 @@ GROUPS = (
         weight=16, profile="steady",
         reports=(
             "Edits I made on the {train|plane|bus} without internet were overwritten when my laptop came "
-            "back "
-            "online.",
+            "back online.",
             "Two of us edited \"$doc\" at the same time and {half my changes|my whole section} just vanished.",
             "Inkwell created a \"conflicted copy\" of $doc and the main version lost {an hour|a morning} of "
             "work.",
             "{Sync|Syncing} keeps {clobbering|overwriting} my changes with an older version from my "
-            "{phone|other "
-            "laptop}.",
+            "{phone|other laptop}.",
             "i lost a bunch of edits after reconnecting, the older version won",
             "After {sync|syncing}, paragraphs I wrote offline are {gone|replaced by what was there before}.",
             "My coworker's edits and mine collide and one set is silently thrown away.",
@@ -64,13 +62,10 @@ GROUPS = (
                  "I don't trust working offline anymore."),
         subjects=("Lost edits after sync", "Sync overwrote my changes", "Conflicted copy lost work"),
         replies=("I'm really sorry — our engineers confirmed a bug in conflict resolution where offline "
-                 "edits made "
-                 "more than an hour before reconnecting lose to the server copy. A fix is in progress, and "
-                 "I've "
-                 "restored your text from our backups.",
+                 "edits made more than an hour before reconnecting lose to the server copy. A fix is in "
+                 "progress, and I've restored your text from our backups.",
                  "This is a known sync bug on our side and it's been escalated to the sync team. Until the "
-                 "fix ships, "
-                 "keep the desktop app open until the sync indicator turns green."),
+                 "fix ships, keep the desktop app open until the sync indicator turns green."),
         framings=(("product_issue", 0.85), ("how_to_question", 0.15)),
         paths=("/doc",),
     ),
@@ -92,11 +87,10 @@ GROUPS = (
                                                                            "instead."),
         subjects=("PDF export missing images", "Images not in PDF", "Blank images in exported PDF"),
         replies=("Thanks for the example — we reproduced it. Images stored at full resolution above 10 MB "
-                 "time out "
-                 "during PDF rendering and are skipped. That's a bug and the export team is fixing it.",
+                 "time out during PDF rendering and are skipped. That's a bug and the export team is fixing "
+                 "it.",
                  "Our engineers confirmed this is a bug with images pasted from the clipboard in PDF export. "
-                 "A fix is "
-                 "in progress; re-uploading the image as a file works meanwhile."),
+                 "A fix is in progress; re-uploading the image as a file works meanwhile."),
         framings=(("product_issue", 0.85), ("how_to_question", 0.15)),
         paths=("/doc", "/export"),
     ),
@@ -114,9 +108,8 @@ GROUPS = (
         impacts=("I keep creating duplicates because I can't find what I wrote.",),
         subjects=("Search not finding new notes", "Search index out of date", "Can't find recent docs"),
         replies=("Thanks — our indexing queue has been running hours behind for large workspaces. "
-                 "Engineering "
-                 "confirmed it's a bug and is rolling out a fix; new notes will be searchable within a "
-                 "minute again.",),
+                 "Engineering confirmed it's a bug and is rolling out a fix; new notes will be searchable "
+                 "within a minute again.",),
         framings=(("product_issue", 0.85), ("how_to_question", 0.15)),
         paths=("/search",),
     ),
@@ -124,8 +117,7 @@ GROUPS = (
         key="share_link_access_denied", type="product_issue", area="sharing", component="share_links",
         weight=12, profile="burst:0.5:0.3",
         reports=("People with the share link get \"You don't have access\" even though it's set to anyone "
-                 "with the "
-                 "link.",
+                 "with the link.",
                  "Public links stopped working — {clients|guests|our students} see a permission error.",
                  "The \"anyone with the link can view\" setting is ignored; outsiders are asked to request "
                  "access.",
@@ -138,12 +130,10 @@ GROUPS = (
         impacts=("Our clients think we're sending broken links.",),
         subjects=("Share link access denied", "Public link not working", "Guests can't open shared doc"),
         replies=("This is a bug from Tuesday's release: new share links were created with workspace-only "
-                 "access "
-                 "regardless of the setting. It's fixed now for new links, and existing ones are being "
-                 "repaired.",
+                 "access regardless of the setting. It's fixed now for new links, and existing ones are "
+                 "being repaired.",
                  "Our engineers confirmed the issue — share links created since the update ignore the public "
-                 "setting. "
-                 "It's been escalated and a fix is rolling out today."),
+                 "setting. It's been escalated and a fix is rolling out today."),
         framings=(("product_issue", 0.75), ("how_to_question", 0.15), ("account_issue", 0.1)),
         paths=("/share",),
     ),
@@ -158,8 +148,8 @@ GROUPS = (
         details=("It's about {10|20|40} rows.", "Pasting as plain text doesn't help.", "I'm on $browser."),
         subjects=("Pasting tables broken", "Table paste into one cell"),
         replies=("We reproduced it — pasting tables from spreadsheets broke in $browser after our editor "
-                 "update. "
-                 "Engineering is fixing it; importing the CSV via Insert → Table → From file works meanwhile.",),
+                 "update. Engineering is fixing it; importing the CSV via Insert → Table → From file works "
+                 "meanwhile.",),
         framings=(("product_issue", 0.8), ("how_to_question", 0.2)),
     ),
     IssueGroup(
@@ -175,8 +165,7 @@ GROUPS = (
                  "It's worse in long notes."),
         subjects=("iPad cursor jumping", "Cursor jumps while typing"),
         replies=("Thanks — it's a known bug in iPad app $app_version with hardware keyboards. A fix is in "
-                 "review "
-                 "with Apple.",),
+                 "review with Apple.",),
         framings=(("product_issue", 0.9), ("how_to_question", 0.1)),
     ),
     IssueGroup(
@@ -193,11 +182,9 @@ GROUPS = (
                                                                                       "long."),
         subjects=("Restore old version", "Recover deleted text", "Version history"),
         replies=("Nothing is lost! Open the note, click ⋯ → Version history, pick the version from before "
-                 "the change "
-                 "and choose Restore. You can also copy just the missing section.",
+                 "the change and choose Restore. You can also copy just the missing section.",
                  "You can recover it from ⋯ → Version history; every edit is kept for 30 days on your plan. "
-                 "Guide: "
-                 "⟦link:$help_url/version-history|Restoring versions⟧"),
+                 "Guide: ⟦link:$help_url/version-history|Restoring versions⟧"),
         framings=(("how_to_question", 0.7), ("product_issue", 0.3)),
     ),
     IssueGroup(
@@ -211,8 +198,7 @@ GROUPS = (
         details=("It has comments I'd like to keep.", "There are about $pages pages.",),
         subjects=("Move doc to another workspace", "Transfer notes"),
         replies=("Use ⋯ → Move to… and pick the workspace; comments and history come along. Drag-and-drop "
-                 "only "
-                 "works within a workspace.",),
+                 "only works within a workspace.",),
         framings=(("how_to_question", 0.8), ("product_issue", 0.2)),
     ),
     IssueGroup(
@@ -241,8 +227,7 @@ GROUPS = (
         details=("I fly every week.", "Our field team has spotty internet."),
         subjects=("Offline mode", "Pin workspace offline"),
         replies=("Right now only recently opened notes are cached offline; full offline workspaces aren't "
-                 "supported "
-                 "yet. I've logged your request.",),
+                 "supported yet. I've logged your request.",),
         framings=(("feature_request", 0.6), ("how_to_question", 0.4)),
     ),
     IssueGroup(
@@ -268,25 +253,28 @@ GROUPS = (
 )
 
 ONEOFF_OBJECTS = (
-    OneOffObject("editor", "rich_text", ("heading dropdown", "text colour menu")),
-    OneOffObject("editor", "rich_text", ("checklist block",)),
-    OneOffObject("editor", "tables", ("table column resize handle",)),
-    OneOffObject("editor", "comments", ("comment sidebar", "resolved comments list")),
-    OneOffObject("editor", "templates", ("template picker",)),
-    OneOffObject("editor", "version_history", ("version history panel",)),
-    OneOffObject("sharing", "permissions", ("share dialog",)),
-    OneOffObject("sharing", "guests", ("guest list",)),
-    OneOffObject("sharing", "workspaces", ("workspace sidebar",)),
-    OneOffObject("sync", "desktop_sync", ("sync status indicator",)),
-    OneOffObject("search", "full_text_search", ("search results page", "quick search box")),
-    OneOffObject("search", "filters", ("date filter in search",)),
-    OneOffObject("export", "docx_export", ("Word export",)),
-    OneOffObject("export", "import", ("Evernote importer", "import from Google Docs screen")),
-    OneOffObject("account", "members", ("members page",)),
-    OneOffObject("account", "two_factor", ("two-factor settings",)),
-    OneOffObject("billing", "invoices", ("billing history page",)),
-    OneOffObject("mobile", "ios_app", ("iPhone app's note list",)),
-    OneOffObject("mobile", "android_app", ("Android app's editor toolbar",)),
+    OneOffObject("editor", "rich_text", ("heading dropdown", "text colour menu"), ("screen",)),
+    OneOffObject("editor", "rich_text", ("checklist block",), ("screen", "list", "form")),
+    OneOffObject("editor", "tables", ("table column resize handle",), ("screen",)),
+    OneOffObject("editor", "comments", ("comment sidebar", "resolved comments list"),
+                 ("screen", "list", "times", "data")),
+    OneOffObject("editor", "templates", ("template picker",), ("screen", "list")),
+    OneOffObject("editor", "version_history", ("version history panel",), ("screen", "list", "times", "data")),
+    OneOffObject("sharing", "permissions", ("share dialog",), ("screen", "form")),
+    OneOffObject("sharing", "guests", ("guest list",), ("screen", "list", "numbers")),
+    OneOffObject("sharing", "workspaces", ("workspace sidebar",), ("screen", "list", "numbers")),
+    OneOffObject("sync", "desktop_sync", ("sync status indicator",), ("times", "data")),
+    OneOffObject("search", "full_text_search", ("search results page", "quick search box"),
+                 ("screen", "list", "numbers", "data")),
+    OneOffObject("search", "filters", ("date filter in search",), ("screen", "form", "times")),
+    OneOffObject("export", "docx_export", ("Word export",), ("data",)),
+    OneOffObject("export", "import", ("Evernote importer", "import from Google Docs screen"),
+                 ("screen", "list", "numbers")),
+    OneOffObject("account", "members", ("members page",), ("screen", "list", "numbers", "form")),
+    OneOffObject("account", "two_factor", ("two-factor settings",), ("screen", "form")),
+    OneOffObject("billing", "invoices", ("billing history page",), ("screen", "list", "numbers")),
+    OneOffObject("mobile", "ios_app", ("iPhone app's note list",), ("screen", "list", "times")),
+    OneOffObject("mobile", "android_app", ("Android app's editor toolbar",), ("screen",)),
 )
 
 ONEOFF_BUGS = tuple(
@@ -375,8 +363,7 @@ BILLING = (
     S("billing_question", ("We're billed for {15|22} editors but half of them only read. Do viewers count as "
                            "seats?",),
       ("Viewers are free; only editors count. I've switched 8 read-only members to viewers, so your next "
-       "invoice "
-       "is lower.",), area="billing", component="seats"),
+       "invoice is lower.",), area="billing", component="seats"),
     S("billing_question", ("Is there an education discount for schools?",),
       ("Yes — schools get 50% off Team. Send us your school's domain and I'll apply it.",),
       area="billing", component="subscription"),
@@ -408,8 +395,7 @@ GENERAL = (
 CROSSOVERS = (
     S("billing_question", ("I can't create new pages anymore — the button does nothing. Is it broken?",),
       ("Your workspace hit the free plan's page limit, which disables new pages. Upgrading under Billing → "
-       "Plan "
-       "lifts it immediately.",), stage1="product_issue", area="billing", component="subscription"),
+       "Plan lifts it immediately.",), stage1="product_issue", area="billing", component="subscription"),
     S("how_to_question", ("Please add a way to lock a page so nobody edits it by accident.",),
       ("You can already do that: ⋯ → Lock page. Only owners can unlock it.",),
       stage1="feature_request", area="editor", component="rich_text"),
