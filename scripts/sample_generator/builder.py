@@ -647,7 +647,17 @@ def issue_groups(truth: dict[str, Truth]) -> dict[str, str | None]:
 
 
 def label_rows(dataset: Dataset, label_all: bool, fraction: float = 0.34, minimum_per_type: int = 15) -> list[dict]:
-    """Ground-truth rows for all conversations or a deterministic subset stratified by type."""
+    """Ground-truth rows for all conversations or a deterministic subset stratified by type (a third of each
+    type, at least 15), sorted by id. Fields:
+
+    ``conversation_id``; ``type``: the true final type, i.e. what support's replies show (a re-fetched
+    conversation is labelled by its latest copy); ``issue_group``: shared by conversations reporting the same
+    underlying issue, null for one-offs and non-actionable types; ``stage1_type``: what the opening message
+    alone suggests (differs from ``type`` when support's reply re-classifies it); ``product_area`` and
+    ``component`` (null when not about a product part); ``language`` (en, es, de, fr, pt);
+    ``expected_filter``: the quality-filter reason the conversation should get (not_customer_initiated,
+    canned_greeting, too_short) or null.
+    """
     groups = issue_groups(dataset.truth)
     chosen: list[str]
     if label_all:
