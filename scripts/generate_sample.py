@@ -5,7 +5,8 @@
     python scripts/generate_sample.py --product inkwell     # holdout: data/holdout/{conversations,labels}.jsonl
     python scripts/generate_sample.py --count 10000 --output /tmp/big.jsonl --labels /tmp/big_labels.jsonl
 
-Same arguments give byte-identical files. Standard library only; no network, no model.
+Same arguments give byte-identical files. Standard library only; no network, no model. Benchmarks import
+``generate(count, seed, start, days, product)`` from here or from ``sample_generator`` (``scripts/`` on sys.path).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ PROJECT_DIR = SCRIPTS_DIR.parent
 if str(SCRIPTS_DIR) not in sys.path:
     sys.path.insert(0, str(SCRIPTS_DIR))
 
-from sample_generator import DEFAULT_SEED, build_dataset, label_rows, write_jsonl  # noqa: E402
+from sample_generator import DEFAULT_SEED, build_dataset, generate, label_rows, write_jsonl  # noqa: E402,F401
 from sample_products import PRODUCT_MODULES, load_product  # noqa: E402
 
 
