@@ -6,6 +6,7 @@ metadata, so a failed check in the UI says exactly what to look at.
 """
 
 
+import time
 import warnings
 from typing import Any, Callable, Sequence
 
@@ -59,10 +60,12 @@ def _partition_check(
         blocking=blocking,
     )
     def _check(context: dg.AssetCheckExecutionContext, database: FeedbackDatabase, pipeline: PipelineSettings):
+        started = time.perf_counter()
         engine = database.get_engine()
         run = resolve_partition(engine, context.partition_key)
         findings, extra = evaluate(engine, run.id, pipeline)
-        return _result(findings, {"pipeline_run_id": run.id, **extra})
+        extra = {"pipeline_run_id": run.id, **extra, "compute_seconds": round(time.perf_counter() - started, 3)}
+        return _result(findings, extra)
 
     return _check
 

@@ -33,7 +33,7 @@ def run_pipeline(
 
     from feedback_assets.defs.partitions import PIPELINE_RUNS
     from feedback_assets.defs.runs import PIPELINE_JOB_NAME, RUN_TAG, settle_run
-    from feedback_assets.definitions import defs
+    from feedback_assets.definitions import build_definitions
     from feedback_assets.sources import SourceFailure, build_source
     from feedback_assets.storage import create_run, get_run, make_engine, read_partition, upgrade
 
@@ -68,7 +68,7 @@ def run_pipeline(
         f"{since.isoformat() if since else '-∞'}..{until.isoformat() if until else 'now'} "
         f"(database {engine.url.render_as_string(hide_password=True)}, DAGSTER_HOME={instance.root_directory})"
     )
-    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
+    job = build_definitions().resolve_job_def(PIPELINE_JOB_NAME)  # resources from the environment as it is now
     result = job.execute_in_process(
         partition_key=key, instance=instance, raise_on_error=False, tags={RUN_TAG: key}, run_config=CONSOLE_INFO
     )
