@@ -563,6 +563,19 @@ def test_batches_mode_maps_results_by_custom_id_and_records_failed_entries() -> 
     assert result.usage.cost_usd == pytest.approx(expected_cost(stub.batch_entries, batch=True), abs=1e-6)
 
 
+def test_batch_polling_survives_failed_polls_but_not_a_persistent_failure() -> None:
+    with AnthropicStub(feedback_responder, api_key=KEY, batch_polls_before_end=2) as stub:
+        engine = make_engine(stub, mode="batches", batch_poll_interval=0.01, max_retries=0)
+        stub.script_polls(server_error(), overloaded())
+        result = engine.classify([conversation("c1", "Refund please")])
+        assert result.outcomes[0].error is None
+
+        stub.script_polls(*[server_error() for _ in range(5)])
+        with pytest.raises(RuntimeError, match=r"5 polls in a row failed, last: API error 500 api_error"):
+            engine.classify([conversation("c1", "Refund please")])
+        assert stub.requests[-1].path.endswith("/cancel")  # the abandoned batch is canceled
+
+
 def test_batches_stop_on_request_cancels_the_batch() -> None:
     with AnthropicStub(feedback_responder, api_key=KEY, batch_polls_before_end=10_000) as stub:
         deadline = time.monotonic() + 0.3

@@ -232,6 +232,7 @@ class AnthropicStub:
         self.in_flight = 0
         self.max_in_flight = 0
         self._script: deque[Reply] = deque()
+        self._poll_script: deque[Fault] = deque()
         self._lock = threading.Lock()
         self._cached_prefixes: set[str] = set()
         self._batches: dict[str, _Batch] = {}
@@ -281,6 +282,11 @@ class AnthropicStub:
     def script(self, *replies: Reply) -> None:
         with self._lock:
             self._script.extend(replies)
+
+    def script_polls(self, *faults: Fault) -> None:
+        """Faults answered, first-in first-out, to batch retrieve (poll) requests before they succeed."""
+        with self._lock:
+            self._poll_script.extend(faults)
 
     def requests_for(self, needle: str) -> list[RecordedRequest]:
         """``/v1/messages`` requests whose user text contains ``needle``."""
@@ -528,9 +534,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._batch_results(batch)
             else:
                 with self.owner._lock:
-                    batch.polls += 1
-                    payload = self.owner._batch_object(batch)
-                self._send_json(200, payload)
+                    fault = self.owner._poll_script.popleft() if self.owner._poll_script else None
+                    if fault is None:
+                        batch.polls += 1
+                        payload = self.owner._batch_object(batch)
+                if fault is not None:
+                    self._send_fault(fault)
+                else:
+                    self._send_json(200, payload)
         else:
             self._send_fault(Fault(404, "not_found_error", f"no route {self.path}"))
 

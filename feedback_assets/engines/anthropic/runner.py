@@ -61,6 +61,9 @@ class RunStats:
         }
 
 
+MAX_CONSECUTIVE_POLL_ERRORS = 5
+
+
 class UsageMeter:
     """Sums tokens and cost over calls; cost summed unrounded, rounded once at the end."""
 
@@ -130,7 +133,8 @@ def describe_failure(error: Exception, *, max_retries: int, timeout: float, secr
         text = f"timed out after {timeout:g} s per attempt ({_retries(max_retries)})"
     elif isinstance(error, anthropic.APIConnectionError):
         cause = error.__cause__ or error
-        text = f"connection failed ({type(cause).__name__}: {cause}) after {_retries(max_retries)}"
+        detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+        text = f"connection failed ({detail}) after {_retries(max_retries)}"
     elif isinstance(error, anthropic.APIStatusError):
         retried = f" after {_retries(max_retries)}" if _retryable_status(error.status_code) else ""
         text = f"API error {error.status_code} {_api_error_text(error)}{retried}"
@@ -357,6 +361,7 @@ async def _run_one_batch(
     log.info("submitted message batch %s with %d requests", batch.id, len(entries))
 
     interval = policy.poll_interval
+    poll_errors = 0
     try:
         while batch.processing_status != "ended":
             if should_stop is not None and should_stop():
@@ -365,8 +370,19 @@ async def _run_one_batch(
             interval = min(interval * policy.poll_backoff, policy.poll_max_interval)
             try:
                 batch = await batches.retrieve(batch.id)
+                poll_errors = 0
             except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as error:
                 raise auth_error(error, context.api_key) from None
+            except anthropic.APIError as error:
+                # The batch keeps running server-side: a failed poll (after the SDK's retries) is retried
+                # at the next interval; only a persistent failure gives up on it.
+                poll_errors += 1
+                log.warning("polling message batch %s failed (%d): %s", batch.id, poll_errors, error)
+                if poll_errors >= MAX_CONSECUTIVE_POLL_ERRORS:
+                    raise RuntimeError(
+                        f"message batch {batch.id}: {poll_errors} polls in a row failed, last: "
+                        f"{context.describe(error)}"
+                    ) from None
     except BaseException:
         await _cancel_quietly(context, batch.id)
         raise
