@@ -43,7 +43,7 @@ def test_a_partition_materialises_all_four_assets_with_passing_checks(db_url, tm
     assert "canned_greeting" in metadata["conversations"]["filter_reasons"].value
     assert "product_issue" in metadata["classifications"]["type_distribution"].value
     assert metadata["classifications"]["engine"].value == "offline"
-    assert metadata["stories"]["candidate_stories"].value >= 2
+    assert metadata["stories"]["candidate_stories"].value >= 1
     assert "| title |" in metadata["stories"]["stories"].value
 
     engine = make_engine(db_url)
@@ -53,7 +53,7 @@ def test_a_partition_materialises_all_four_assets_with_passing_checks(db_url, tm
             assert ids == {run.id}, table
     settled = settle_run(instance, engine, get_run(engine, run.id), instance.get_run_by_id(result.run_id))
     assert settled.status == "succeeded" and settled.completed_at is not None
-    assert settled.conversations_count == 20 and settled.stories_count >= 2 and settled.themes_count > 0
+    assert settled.conversations_count == 20 and settled.stories_count >= 1 and settled.themes_count > 0
 
 
 @pytest.mark.parametrize("key", ["abc", "0", "-1", "007", "1; DROP TABLE x", "999"])

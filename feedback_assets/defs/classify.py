@@ -8,6 +8,7 @@ import dagster as dg
 
 from feedback_assets.defs.common import (
     StepTimer,
+    engine_errors_fail_the_step,
     fail_if_silent_zero,
     fail_if_too_many_failures,
     run_is_stopping,
@@ -71,8 +72,9 @@ def classifications(
     with timer.measure():
         rows_in = read_partition(engine, "conversations", run.id, where=conversations_table.c.quality_pass.is_(True))
         inputs = [conversation_from_row(row) for row in rows_in]
-        classifier = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
-        batch = classify_conversations(classifier, inputs)
+        with engine_errors_fail_the_step("classifications", run.id):
+            classifier = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
+            batch = classify_conversations(classifier, inputs)
         written = replace_partition(engine, "classifications", run.id, batch.rows, batch_size=run.batch_size)
         classified = written - batch.failures
         update_run(engine, run.id, classified_count=classified, failures_count=batch.failures)

@@ -39,6 +39,20 @@ def run_is_stopping(context: dg.AssetExecutionContext) -> bool:
     )
 
 
+@contextmanager
+def engine_errors_fail_the_step(stage: str, run_id: int) -> Iterator[None]:
+    """Errors that no retry will fix (rejected credentials) fail the step at once with the engine's own
+    message, which names the setting to change and never the secret."""
+    from feedback_assets.engines.anthropic.errors import EngineAuthError, EngineStopped
+
+    try:
+        yield
+    except EngineAuthError as error:
+        raise dg.Failure(description=f"{stage} for pipeline run {run_id}: {error}", allow_retries=False) from None
+    except EngineStopped as error:
+        raise dg.Failure(description=f"{stage} for pipeline run {run_id} stopped: {error}", allow_retries=False) from None
+
+
 class StepTimer:
     """Wall time spent inside an asset's own code (the end-to-end benchmark subtracts it from the total)."""
 

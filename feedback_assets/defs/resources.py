@@ -60,6 +60,7 @@ class EngineSettings(dg.ConfigurableResource):
                 "concurrency": self.concurrency,
                 "mode": self.mode,
                 "should_stop": should_stop,
+                "stop_poll_interval": 1.0,  # each poll asks the Dagster instance for the run status
             }
             for stage in ("stage1_model", "stage2_model", "theme_model"):
                 if getattr(self, stage):

@@ -7,6 +7,7 @@ import dagster as dg
 from feedback_assets.defs.classify import LLM_POOL, record_usage, usage_metadata
 from feedback_assets.defs.common import (
     StepTimer,
+    engine_errors_fail_the_step,
     fail_if_silent_zero,
     fail_if_too_many_failures,
     run_is_stopping,
@@ -42,8 +43,9 @@ def themes(
         conversations = [conversation_from_row(row) for row in read_partition(engine, "conversations", run.id)]
         classification_rows = read_partition(engine, "classifications", run.id)
         requests = theme_requests(conversations, classification_rows, actionable_types=tuple(pipeline.actionable_types))
-        extractor = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
-        batch = extract_themes(extractor, requests, taxonomy=load_taxonomy(engines.taxonomy_path))
+        with engine_errors_fail_the_step("themes", run.id):
+            extractor = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
+            batch = extract_themes(extractor, requests, taxonomy=load_taxonomy(engines.taxonomy_path))
         written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
         update_run(engine, run.id, themes_count=written - batch.failures)
         record_usage(engine, run.id, batch.usage)

@@ -1,0 +1,89 @@
+"""The assets with the Claude engine, against the stub Messages API through the real SDK: the assets do
+not change with the engine; usage and cost reach the metadata and pipeline_runs; a rejected key fails
+the step at once without printing it; malformed answers become recorded failures."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from feedback_assets.defs.resources import EngineSettings, PipelineSettings
+from feedback_assets.defs.runs import reconcile_runs
+from feedback_assets.storage import get_run, make_engine, read_partition
+from feedback_assets_tests.dagster_helpers import check_results, definitions_for, execute, new_run
+from feedback_assets_tests.fakes.anthropic_stub import Answer, AnthropicStub
+from feedback_assets_tests.fakes.feedback_answers import answer_for, feedback_responder
+
+KEY = "sk-ant-stub-key-for-dagster-tests"
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+def _defs(db_url, stub, key=KEY, **pipeline):
+    return definitions_for(
+        db_url,
+        engines=EngineSettings(anthropic_api_key=key, anthropic_base_url=stub.base_url, concurrency=4),
+        pipeline=PipelineSettings(**pipeline),
+    )
+
+
+def test_claude_engine_through_the_assets(db_url, tmp_path, instance):
+    with AnthropicStub(feedback_responder, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub), instance, run.partition_key)
+        assert result.success
+        assert stub.max_in_flight <= 4
+    assert all(e.passed for e in check_results(result).values())
+    engine = make_engine(db_url)
+    rows = read_partition(engine, "classifications", run.id)
+    assert rows and {row["engine"] for row in rows} == {"anthropic"}
+    assert all(row["prompt_version"] and row["model"] for row in rows)
+    settled = get_run(engine, run.id)
+    assert settled.input_tokens > 0 and settled.output_tokens > 0 and settled.estimated_cost_usd > 0
+    metadata = {
+        e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    assert metadata["classifications"]["llm_calls"].value > 0
+    assert metadata["themes"]["estimated_cost_usd"].value > 0
+
+
+def test_a_rejected_key_fails_the_step_at_once_without_printing_it(db_url, tmp_path, instance):
+    with AnthropicStub(feedback_responder, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub, key="sk-ant-wrong-secret-999"), instance, run.partition_key)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    message = failure.step_failure_data.error.message
+    assert failure.step_key == "classifications"
+    assert "ANTHROPIC_API_KEY" in message and "sk-ant-wrong-secret-999" not in message
+    engine = make_engine(db_url)
+    assert read_partition(engine, "classifications", run.id) == []
+    reconcile_runs(instance, engine)
+    failed = get_run(engine, run.id)
+    assert failed.status == "failed" and "ANTHROPIC_API_KEY" in failed.error
+
+
+def test_malformed_answers_become_recorded_failures_never_defaults(db_url, tmp_path, instance):
+    def responder(request):
+        text = request.user_texts[0] if request.user_texts else ""
+        if "garbled" in text or "Müller" in text:  # the CSV-export reports get an out-of-enum type, twice
+            answer = answer_for(request)
+            return Answer(payload={**answer, "conversation_type": "bug_report"}) if "conversation_type" in answer else feedback_responder(request)
+        return feedback_responder(request)
+
+    with AnthropicStub(responder, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub, max_failure_share=0.5), instance, run.partition_key)
+    assert result.success
+    rows = read_partition(make_engine(db_url), "classifications", run.id)
+    failed = [row for row in rows if row["error"]]
+    assert len(failed) == 2
+    assert all(row["final_type"] is None and row["stage1_type"] is None for row in failed)
+    assert all("bug_report" in row["error"] for row in failed)
+    assert check_results(result)["classifications_complete"].passed
+    assert get_run(make_engine(db_url), run.id).failures_count == 2
