@@ -1,8 +1,9 @@
 """Deterministic resolution detection: what support's replies say was done (refund processed, password
 reset, bug confirmed, docs link sent, …), read from the phrase file ``data/resolution_phrases.json``.
 
-The first entry of the file with a phrase in any reply wins (the file lists decisive outcomes first). The
-result is stored on the classification and is one of stage 2's inputs in the offline engine.
+Automatic acknowledgements (the file's ``auto_reply_markers``) are skipped. The first entry of the file with a
+phrase in any other reply wins (the file lists decisive outcomes first). The result is stored on the
+classification and is one of stage 2's inputs in the offline engine.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from typing import Sequence
 from feedback_assets.domain.models import CONVERSATION_TYPES, ResolutionSignal
 
 PHRASES_PATH = Path(__file__).resolve().parent / "data" / "resolution_phrases.json"
+
+
+@dataclass(frozen=True)
+class Rules:
+    resolutions: tuple["_Rule", ...]
+    auto_reply: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -36,13 +43,14 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
-def load_rules(path: Path | str = PHRASES_PATH) -> tuple[_Rule, ...]:
+def load_rules(path: Path | str = PHRASES_PATH) -> Rules:
     """Parse and check a phrase file; errors name the file and the entry."""
     path = Path(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         entries = document["resolutions"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        markers = [m for m in document.get("auto_reply_markers", []) if isinstance(m, str) and m.strip()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"{path}: not a resolution phrase file ({error})") from error
     rules = []
     for number, entry in enumerate(entries):
@@ -56,22 +64,32 @@ def load_rules(path: Path | str = PHRASES_PATH) -> tuple[_Rule, ...]:
         if not phrases:
             raise ValueError(f"{where} ({entry['action']}): no phrases")
         rules.append(_Rule(entry["action"], entry["category"], suggested, _phrase_pattern(phrases)))
-    return tuple(rules)
+    return Rules(tuple(rules), _phrase_pattern(markers) if markers else None)
 
 
 @lru_cache(maxsize=1)
-def _default_rules() -> tuple[_Rule, ...]:
+def _default_rules() -> Rules:
     return load_rules()
 
 
-def detect_resolution(
-    support_messages: Sequence[str], *, rules: Sequence[_Rule] | None = None
-) -> ResolutionSignal | None:
-    """The resolution support's replies describe, or None when no phrase matches."""
+def _normalised(message: str) -> str:
+    return message.lower().replace("\u2019", "'")
+
+
+def human_replies(support_messages: Sequence[str], *, rules: Rules | None = None) -> list[str]:
+    """The support messages that are not automatic acknowledgements (lowercased, apostrophes straightened)."""
+    marker = (rules or _default_rules()).auto_reply
+    lowered = [_normalised(message) for message in support_messages]
+    return [message for message in lowered if marker is None or not marker.search(message)]
+
+
+def detect_resolution(support_messages: Sequence[str], *, rules: Rules | None = None) -> ResolutionSignal | None:
+    """The resolution support's (non-automatic) replies describe, or None when no phrase matches."""
     if not support_messages:
         return None
-    text = "\n".join(support_messages).lower().replace("\u2019", "'")
-    for rule in rules if rules is not None else _default_rules():
+    rules = rules or _default_rules()
+    text = "\n".join(human_replies(support_messages, rules=rules))
+    for rule in rules.resolutions:
         match = rule.pattern.search(text)
         if match:
             return ResolutionSignal(

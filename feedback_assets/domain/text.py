@@ -136,6 +136,38 @@ def without_instructions(text: str) -> str:
     return " ".join(kept).strip()
 
 
+# --- letter furniture -------------------------------------------------------------------------------------
+# Greetings, self-introductions and sign-offs carry names and pleasantries, not the issue. Grouping reads the
+# message without them; classification does not need to (its cues ignore them anyway).
+_SALUTATION = re.compile(
+    r"^\s*(?:hi|hello|hey|heya|hiya|dear|greetings|good (?:morning|afternoon|evening)|morning|afternoon|evening|"
+    r"hola|buenos días|buenas|bonjour|bonsoir|salut|hallo|guten (?:tag|morgen)|olá|ola|oi|ciao|hej)\b"
+    r"[^.!?\n,:;]{0,40}[.!?\n,:;]+",
+    re.IGNORECASE,
+)
+_INTRODUCTION = re.compile(
+    r"\b(?i:i'?m|i am|this is|my name is)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s*(?:,|from|at|here|and|\.)",
+)
+_SIGN_OFF = re.compile(
+    r"(?:^|[\s.!?,])(?:thanks(?: in advance| again| so much| a lot)?|thank you(?: so much| in advance)?|thx|ty|"
+    r"tia|cheers|best(?: regards| wishes)?|kind regards|regards|warm regards|many thanks|all the best|"
+    r"sincerely|talk soon|sent from my \w+|--+|—|gracias|merci|danke|obrigad[oa]|saludos|cordialement|"
+    r"grüße|gruß|mit freundlichen grüßen)(?!\w)[^\n]{0,80}$",
+    re.IGNORECASE,
+)
+
+
+def without_letter_furniture(text: str) -> str:
+    """``text`` without its opening salutation, self-introduction sentences and closing sign-off."""
+    text = _SALUTATION.sub("", text, count=1)
+    sign_off = _SIGN_OFF.search(text)
+    if sign_off and sign_off.start() > len(text) * 0.3:
+        text = text[: sign_off.start()]
+    if _INTRODUCTION.search(text):
+        text = " ".join(part for part in _SENTENCE_SPLIT.split(text) if not _INTRODUCTION.search(part))
+    return text.strip()
+
+
 # --- symptoms --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Symptom:

@@ -20,6 +20,7 @@ taxonomy file is the only product knowledge.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from feedback_assets.domain.models import ThemeOutcome, ThemeRequest, ThemeResult
+from feedback_assets.domain.resolution import human_replies
 from feedback_assets.domain.signatures import GENERIC_WORDS, is_near_duplicate, normalise_signature, signature_problem
 from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
 from feedback_assets.domain.text import (
@@ -45,12 +47,14 @@ from feedback_assets.domain.text import (
     detect_symptoms,
     main_symptom,
     stem,
+    WORD_PATTERN,
     truncate,
     without_instructions,
+    without_letter_furniture,
     words,
 )
 
-DEFAULT_SIMILARITY_THRESHOLD = 0.3
+DEFAULT_SIMILARITY_THRESHOLD = 0.2
 """Average cosine similarity at which two groups of conversations are one issue."""
 WORD_WEIGHT = 0.6
 """Share of the similarity from word stems (the rest from character n-grams, which absorb spelling and
@@ -59,6 +63,11 @@ PHRASE_WEIGHT = 0.3
 """Weight of two-word phrases relative to single words in similarity (names use them at full weight)."""
 SYMPTOM_WEIGHT = 0.5
 """Weight of the generic symptom a text mentions: shared symptoms help, but never make one issue alone."""
+SUPPORT_WEIGHT = 0.3
+"""Share of the similarity from support's replies when both conversations have a substantive one."""
+SUPPORT_MAX_SHARE = 0.1
+"""Reply terms used in more than this share of the run's replies are pleasantries, not explanations."""
+_BLOCK_ROWS = 512
 UNMAPPED_AREA = "unmapped"
 _NAME_CANDIDATES = 8
 
@@ -90,7 +99,10 @@ class _Doc:
     surface: dict[str, str]
     first_position: dict[str, int]
     content: list[str]
+    proper: frozenset[str]
+    """Stems written only Capitalised inside sentences: names of people, shops and places, mostly."""
     terms: list[str]
+    support_terms: list[str]
     vocabulary: VocabularyMatch | None
     placement: Placement | None
     symptoms: list[Symptom] = field(default_factory=list)
@@ -100,13 +112,53 @@ def _ascii_slug(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if c.isascii() and c.isalnum()).lower()
 
 
+_SENTENCE = re.compile(r"[^.!?\n]+")
+
+
+def _proper_nouns(text: str) -> set[str]:
+    """Lowercased words that appear only Capitalised and never first in a sentence (acronyms excepted)."""
+    capitalised: set[str] = set()
+    lowercase: set[str] = set()
+    for sentence in _SENTENCE.findall(text):
+        for number, word in enumerate(WORD_PATTERN.findall(sentence)):
+            if word[0].isupper():
+                if number and not word.isupper():
+                    capitalised.add(word.lower())
+            else:
+                lowercase.add(word.lower())
+    return capitalised - lowercase
+
+
+def _content_stems(text: str) -> list[str]:
+    return [
+        word_stem
+        for word in words(text)
+        if word not in _FILLER and len(word) > 1 and not word.isdigit()
+        and (word_stem := stem(word)) not in _FILLER and _ascii_slug(word)
+    ]
+
+
+def _reply_terms(support_messages: Sequence[str]) -> list[str]:
+    """Stems and stem pairs of support's human replies (automatic acknowledgements and letter furniture
+    removed)."""
+    terms: list[str] = []
+    for reply in human_replies(support_messages):
+        content = _content_stems(without_letter_furniture(reply))
+        terms += content
+        terms += [f"{a} {b}" for a, b in zip(content, content[1:]) if a != b]
+    return terms
+
+
 def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
     conversation = request.conversation
-    text = without_instructions(" ".join(filter(None, (conversation.subject, conversation.body))))
+    body = without_letter_furniture(without_instructions(conversation.body))
+    text = " ".join(filter(None, (without_instructions(conversation.subject or ""), body)))
     index = StemIndex.of(text)
+    proper = _proper_nouns(text)
     surface: dict[str, str] = {}
     first_position: dict[str, int] = {}
     content: list[str] = []
+    proper_stems: set[str] = set()
     for word in words(text):
         if word in _FILLER or len(word) < 2 or word.isdigit():
             continue
@@ -116,6 +168,8 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         surface.setdefault(word_stem, word)
         first_position.setdefault(word_stem, len(content))
         content.append(word_stem)
+        if word in proper:
+            proper_stems.add(word_stem)
     symptoms = detect_symptoms(index)
     terms = [*content, *(f"{a} {b}" for a, b in zip(content, content[1:]) if a != b)]
     terms += [f"__symptom_{symptom.token}" for symptom in symptoms]
@@ -127,15 +181,36 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         surface=surface,
         first_position=first_position,
         content=content,
+        proper=frozenset(proper_stems),
         terms=terms,
+        support_terms=_reply_terms(conversation.support_messages),
         vocabulary=taxonomy.match_vocabulary(index, request.final_type),
         placement=taxonomy.place(index),
         symptoms=symptoms,
     )
 
 
-def _vectors(docs: Sequence[_Doc]) -> tuple[csr_matrix, csr_matrix, list[str]]:
-    """(combined rows for similarity, word-term rows for naming, word-term names)."""
+@dataclass(frozen=True)
+class _Space:
+    """Where similarity is measured: the customer's words (stems, phrases at a lower weight, symptoms,
+    character n-grams) and, when both conversations have one, support's own reply (agents answer one issue
+    with the same explanation, however differently customers describe it)."""
+
+    customer: csr_matrix
+    support: csr_matrix
+    has_support: np.ndarray
+
+    def similarity(self, rows: Sequence[int], columns: Sequence[int]) -> np.ndarray:
+        values = (self.customer[rows] @ self.customer[columns].T).toarray()
+        both = self.has_support[rows][:, None] & self.has_support[columns][None, :]
+        if both.any():
+            replies = (self.support[rows] @ self.support[columns].T).toarray()
+            values = np.where(both, (1 - SUPPORT_WEIGHT) * values + SUPPORT_WEIGHT * replies, values)
+        return values
+
+
+def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
+    """(the similarity space, word-term rows for naming, word-term names)."""
     word_vectoriser = TfidfVectorizer(analyzer=_terms, sublinear_tf=True)
     word_rows = word_vectoriser.fit_transform(docs).tocsr()
     names = list(word_vectoriser.get_feature_names_out())
@@ -148,37 +223,57 @@ def _vectors(docs: Sequence[_Doc]) -> tuple[csr_matrix, csr_matrix, list[str]]:
         char_rows = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
             char_source
         )
-        combined = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
+        customer = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
     else:
-        combined = similarity_words
-    return normalize(combined).tocsr(), word_rows, names
+        customer = similarity_words
+    support = csr_matrix((len(docs), 1))
+    replied = [doc for doc in docs if doc.support_terms]
+    if len(replied) >= 2:
+        # Pleasantries every agent writes ("thanks for reaching out") say nothing about the issue: terms in
+        # more than SUPPORT_MAX_SHARE of the replies are dropped, as are terms of a single reply.
+        try:
+            support = TfidfVectorizer(analyzer=_support_terms, sublinear_tf=True, min_df=2,
+                                      max_df=SUPPORT_MAX_SHARE).fit_transform(docs)
+        except ValueError:  # no term left
+            pass
+    support = normalize(support).tocsr()
+    has_support = np.asarray(support.getnnz(axis=1) > 0)
+    return _Space(normalize(customer).tocsr(), support, has_support), word_rows, names
 
 
 def _terms(doc: _Doc) -> list[str]:
     return doc.terms
 
 
-def cluster(rows: csr_matrix, threshold: float) -> list[list[int]]:
-    """Average-linkage clusters (cosine similarity ≥ threshold) of L2-normalised rows, as sorted row lists
-    ordered by their first row."""
-    count = rows.shape[0]
-    if count == 0:
+def _support_terms(doc: _Doc) -> list[str]:
+    return doc.support_terms
+
+
+def cluster(space: _Space, rows: Sequence[int], threshold: float) -> list[list[int]]:
+    """Average-linkage clusters (similarity ≥ threshold) of ``rows``, as sorted lists ordered by their
+    first row. Pairs above the threshold are found a block of rows at a time, so memory stays linear."""
+    rows = list(rows)
+    if not rows:
         return []
-    similarity = (rows @ rows.T).tocsr()
-    similarity.data[similarity.data < threshold] = 0
-    similarity.eliminate_zeros()
-    _, component_of = connected_components(similarity, directed=False)
+    graph_rows, graph_columns = [], []
+    for start in range(0, len(rows), _BLOCK_ROWS):
+        block = rows[start : start + _BLOCK_ROWS]
+        above = np.argwhere(space.similarity(block, rows) >= threshold)
+        graph_rows.append(above[:, 0] + start)
+        graph_columns.append(above[:, 1])
+    edges = np.concatenate(graph_rows), np.concatenate(graph_columns)
+    graph = csr_matrix((np.ones(len(edges[0])), edges), shape=(len(rows), len(rows)))
+    _, component_of = connected_components(graph, directed=False)
     members: dict[int, list[int]] = defaultdict(list)
-    for row, component in enumerate(component_of):
-        members[component].append(row)
+    for index, component in enumerate(component_of):
+        members[component].append(rows[index])
     clusters: list[list[int]] = []
     for component_rows in members.values():
         if len(component_rows) <= 2:
             clusters.append(component_rows)  # two rows in one component are already similar enough
             continue
-        block = rows[component_rows]
-        dense = np.clip(1.0 - (block @ block.T).toarray(), 0.0, 2.0)
-        condensed = dense[np.triu_indices(len(component_rows), k=1)]
+        distances = np.clip(1.0 - space.similarity(component_rows, component_rows), 0.0, 2.0)
+        condensed = distances[np.triu_indices(len(component_rows), k=1)]
         labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
         grouped: dict[int, list[int]] = defaultdict(list)
         for row, label in zip(component_rows, labels):
@@ -206,13 +301,18 @@ def _suffix(final_type: str, docs: Sequence[_Doc]) -> Symptom:
 
 
 def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str]) -> _Name:
-    """Feature words: the group's heaviest term (mean TF-IDF), plus the next one when it is nearly as
-    heavy, in the order customers write them; the suffix comes from the type and the symptoms."""
-    weights = np.asarray(word_rows[[doc.position for doc in group]].mean(axis=0)).ravel()
-    heaviest = sorted(
-        (i for i in np.flatnonzero(weights) if not names[i].startswith("__")),
-        key=lambda i: (-round(float(weights[i]), 9), names[i]),
-    )[:_NAME_CANDIDATES]
+    """Feature words: the group's heaviest term (mean TF-IDF) among those at least half of its conversations
+    use (a lone conversation: among the words it does not write as a proper name), plus the next one when
+    it is nearly as heavy, in the order customers write them; the suffix comes from the type and symptoms."""
+    rows = word_rows[[doc.position for doc in group]]
+    weights = np.asarray(rows.mean(axis=0)).ravel()
+    used_by = np.asarray((rows > 0).sum(axis=0)).ravel()
+    terms = [i for i in np.flatnonzero(weights) if not names[i].startswith("__")]
+    if len(group) > 1:
+        eligible = [i for i in terms if used_by[i] >= max(2, math.ceil(len(group) / 2))]
+    else:
+        eligible = [i for i in terms if not set(names[i].split()) <= group[0].proper]
+    heaviest = sorted(eligible or terms, key=lambda i: (-round(float(weights[i]), 9), names[i]))[:_NAME_CANDIDATES]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     positions: dict[str, list[int]] = defaultdict(list)
     for doc in group:
@@ -337,28 +437,36 @@ def extract_themes(
     docs = [_read(position, requests[i], taxonomy) for position, i in enumerate(order)]
     themes: dict[int, ThemeResult] = {}
     if docs:
-        combined, word_rows, names = _vectors(docs)
+        space, word_rows, names = _space(docs)
         by_type: dict[str, list[_Doc]] = defaultdict(list)
         for doc in docs:
             by_type[doc.request.final_type].append(doc)
         taken: set[str] = {entry.signature for entry in taxonomy.vocabulary}
         for final_type in sorted(by_type):
             family = by_type[final_type]
-            groups = [[family[row] for row in rows] for rows in cluster(combined[[d.position for d in family]], similarity_threshold)]
+            groups = [[docs[row] for row in rows]
+                      for rows in cluster(space, [doc.position for doc in family], similarity_threshold)]
             # Bigger groups choose their name first; ties by first conversation id.
             groups.sort(key=lambda group: (-len(group), group[0].position))
             for group in groups:
                 matches = [doc.vocabulary for doc in group if doc.vocabulary]
-                if matches:
+                for doc in group:
+                    if doc.vocabulary:
+                        themes[doc.position] = _vocabulary_theme(doc.vocabulary)
+                rest = [doc for doc in group if not doc.vocabulary]
+                if not rest:
+                    continue
+                if len(matches) * 3 >= len(group):
+                    # Mostly a known issue: its other members are differently worded reports of it.
                     counts = Counter(match.entry.signature for match in matches)
                     adopted = min(matches, key=lambda m: (-counts[m.entry.signature], taxonomy.vocabulary.index(m.entry)))
-                    for doc in group:
-                        themes[doc.position] = _vocabulary_theme(doc.vocabulary or adopted)
+                    for doc in rest:
+                        themes[doc.position] = _vocabulary_theme(adopted)
                     continue
-                name = _name(group, word_rows, names)
-                signature = _free_signature(name, taken, group)
+                name = _name(rest, word_rows, names)
+                signature = _free_signature(name, taken, rest)
                 taken.add(signature)
-                for doc, theme in zip(group, _group_themes(group, name, signature, taxonomy)):
+                for doc, theme in zip(rest, _group_themes(rest, name, signature, taxonomy)):
                     themes[doc.position] = theme
     outcomes: list[ThemeOutcome | None] = [None] * len(requests)
     for doc in docs:
