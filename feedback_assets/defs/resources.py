@@ -8,6 +8,7 @@ the variable's name, never its value. What a *run* fetches and with which engine
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Optional
 
@@ -18,7 +19,7 @@ from sqlalchemy import Engine
 from feedback_assets import settings
 from feedback_assets.domain.models import DEFAULT_ACTIONABLE_TYPES
 from feedback_assets.engines import Engine as ClassificationEngine
-from feedback_assets.engines import build_engine
+from feedback_assets.engines import ENGINE_NAMES, build_engine
 from feedback_assets.sources import ConversationSource, build_source
 from feedback_assets.storage import make_engine, upgrade
 
@@ -46,9 +47,21 @@ class EngineSettings(dg.ConfigurableResource):
     theme_model: Optional[str] = None
     concurrency: int = Field(default=20, description="concurrent Claude calls inside one step")
     mode: str = Field(default="messages", description="messages | batches (Message Batches API)")
+    timeout_seconds: float = Field(default=60.0, description="per Claude call (each attempt)")
+    max_retries: int = Field(default=2, description="SDK retries on 408/409/429/5xx, honouring retry-after")
+    prices_json: Optional[str] = Field(
+        default=None,
+        description='FEEDBACK_ANTHROPIC_PRICES: {"model": {"input": $/MTok, "output": …, "cache_read": …, '
+        '"cache_write": …}} laid over the bundled price table',
+    )
     taxonomy_path: Optional[str] = Field(default=None, description="taxonomy JSON (FEEDBACK_TAXONOMY)")
 
+    def engine_for(self, run_engine: str) -> str:
+        """The engine a run asked for; runs imported from the old system ("legacy") get the default."""
+        return run_engine if run_engine in ENGINE_NAMES else self.default_engine
+
     def build(self, name: str, *, should_stop=None) -> ClassificationEngine:
+        name = self.engine_for(name)
         options: dict[str, Any] = {}
         if name == "offline":
             if self.taxonomy_path:
@@ -59,9 +72,13 @@ class EngineSettings(dg.ConfigurableResource):
                 "base_url": self.anthropic_base_url,
                 "concurrency": self.concurrency,
                 "mode": self.mode,
+                "timeout": self.timeout_seconds,
+                "max_retries": self.max_retries,
                 "should_stop": should_stop,
                 "stop_poll_interval": 1.0,  # each poll asks the Dagster instance for the run status
             }
+            if self.prices_json:
+                options["prices"] = json.loads(self.prices_json)
             for stage in ("stage1_model", "stage2_model", "theme_model"):
                 if getattr(self, stage):
                     options[stage] = getattr(self, stage)
@@ -120,6 +137,18 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
             anthropic_api_key=_secret("ANTHROPIC_API_KEY"),
             anthropic_base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
             taxonomy_path=os.environ.get("FEEDBACK_TAXONOMY") or None,
+            mode=os.environ.get("FEEDBACK_ANTHROPIC_MODE") or "messages",
+            prices_json=os.environ.get("FEEDBACK_ANTHROPIC_PRICES") or None,
+            **{
+                field: os.environ[variable]
+                for field, variable in (
+                    ("stage1_model", "FEEDBACK_STAGE1_MODEL"),
+                    ("stage2_model", "FEEDBACK_STAGE2_MODEL"),
+                    ("theme_model", "FEEDBACK_THEME_MODEL"),
+                    ("concurrency", "FEEDBACK_LLM_CONCURRENCY"),
+                )
+                if os.environ.get(variable)
+            },
         ),
         "sources": SourceSettings(
             default_source=os.environ.get("FEEDBACK_SOURCE") or "sample",
