@@ -85,16 +85,20 @@ def _ui(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def _evaluate(args: argparse.Namespace) -> int:
+def _evaluate(argv: list[str]) -> int:
     from feedback_assets.evaluation import main as evaluate_main
 
-    return evaluate_main(args.rest)
+    return evaluate_main(argv)
 
 
-def _import_legacy(args: argparse.Namespace) -> int:
+def _import_legacy(argv: list[str]) -> int:
     from feedback_assets.legacy_import import main as import_main
 
-    return import_main(args.rest)
+    return import_main(argv)
+
+
+# Subcommands with their own argument parsers: everything after the name is theirs (including --help).
+DELEGATED = {"evaluate": _evaluate, "import-legacy": _import_legacy}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,17 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--database-url", default=None, help=database_help)
     migrate.set_defaults(handler=_migrate)
 
-    evaluate = commands.add_parser("evaluate", help="score the offline engine on labelled conversations", add_help=False)
-    evaluate.add_argument("rest", nargs=argparse.REMAINDER)
-    evaluate.set_defaults(handler=_evaluate)
-
-    legacy = commands.add_parser("import-legacy", help="import the old system's run-less export", add_help=False)
-    legacy.add_argument("rest", nargs=argparse.REMAINDER)
-    legacy.set_defaults(handler=_import_legacy)
+    commands.add_parser("evaluate", help="score the offline engine on labelled conversations (--help for options)")
+    commands.add_parser("import-legacy", help="import the old system's run-less export (--help for options)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in DELEGATED:
+        return DELEGATED[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     return args.handler(args)
 

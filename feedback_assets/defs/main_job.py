@@ -47,6 +47,10 @@ def run_pipeline(
         print(f"feedback-assets run: {error}", file=sys.stderr)
         return 2
 
+    if since and until and since >= until:
+        print(f"feedback-assets run: --since {since.isoformat()} must be before --until {until.isoformat()}", file=sys.stderr)
+        return 2
+
     engine = make_engine()
     upgrade(engine)
     run = create_run(
