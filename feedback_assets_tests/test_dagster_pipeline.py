@@ -98,3 +98,37 @@ def test_reconciler_marks_failed_runs_with_their_error(db_url, tmp_path, instanc
     failed = get_run(engine, run.id)
     assert failed.status == "failed" and "conversations" in failed.error and failed.completed_at is not None
     assert reconcile_runs(instance, engine) == []  # idempotent
+
+
+def test_reconciler_marks_terminated_runs_canceled(db_url, tmp_path, instance):
+    engine = make_engine(db_url)
+    run = new_run(db_url, tmp_path)
+    from feedback_assets.storage import update_run
+
+    terminated = dg.DagsterRun(
+        job_name="feedback_pipeline",
+        run_id="0" * 8 + "-0000-0000-0000-" + "0" * 12,
+        status=dg.DagsterRunStatus.CANCELED,
+        tags={"dagster/partition": run.partition_key},
+    )
+    instance.add_run(terminated)
+    update_run(engine, run.id, status="running", dagster_run_id=terminated.run_id)
+    (settled,) = reconcile_runs(instance, engine)
+    assert settled.status == "canceled" and settled.error == "terminated from Dagster" and settled.completed_at
+
+
+def test_reconciler_leaves_runs_whose_dagster_run_is_still_going(db_url, tmp_path, instance):
+    engine = make_engine(db_url)
+    run = new_run(db_url, tmp_path)
+    from feedback_assets.storage import update_run
+
+    going = dg.DagsterRun(
+        job_name="feedback_pipeline",
+        run_id="1" * 8 + "-0000-0000-0000-" + "1" * 12,
+        status=dg.DagsterRunStatus.STARTED,
+        tags={"dagster/partition": run.partition_key},
+    )
+    instance.add_run(going)
+    update_run(engine, run.id, status="running", dagster_run_id=going.run_id)
+    assert reconcile_runs(instance, engine) == []
+    assert get_run(engine, run.id).status == "running"
