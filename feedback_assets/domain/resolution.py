@@ -87,7 +87,18 @@ def detect_resolution(support_messages: Sequence[str], *, rules: Rules | None = 
     """The resolution support's (non-automatic) replies describe, or None when no phrase matches."""
     if not support_messages:
         return None
-    rules = rules or _default_rules()
+    if rules is None:
+        return _detect_with_default_rules(tuple(support_messages))
+    return _detect(support_messages, rules)
+
+
+@lru_cache(maxsize=4096)
+def _detect_with_default_rules(support_messages: tuple[str, ...]) -> ResolutionSignal | None:
+    # Cached: the engine's stage 2 and the classification row ask about the same replies.
+    return _detect(support_messages, _default_rules())
+
+
+def _detect(support_messages: Sequence[str], rules: Rules) -> ResolutionSignal | None:
     text = "\n".join(human_replies(support_messages, rules=rules))
     for rule in rules.resolutions:
         match = rule.pattern.search(text)

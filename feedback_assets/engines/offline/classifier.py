@@ -15,12 +15,11 @@ from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1
 from feedback_assets.domain.resolution import detect_resolution
 from feedback_assets.domain.text import truncate, without_instructions
 from feedback_assets.engines.offline.cues import (
-    TYPE_CUES,
+    TYPE_CUE_SET,
     TYPE_PRIORITY,
-    URGENCY_CUES,
+    URGENCY_CUE_SET,
     URL_PATTERN,
     Cue,
-    match_cues,
 )
 
 RESOLUTION_WEIGHT = 4.0
@@ -59,6 +58,19 @@ class TypeScores:
     scores: dict[str, float]
     signals: list[Cue]
 
+    @classmethod
+    def of(cls, signals: list[Cue], links: int, *, resolution: ResolutionSignal | None = None) -> "TypeScores":
+        """Each distinct cue adds its weight to its type; many links look like spam; a resolution adds
+        ``RESOLUTION_WEIGHT`` to the type it suggests."""
+        scores = dict.fromkeys(TYPE_PRIORITY, 0.0)
+        for cue in signals:
+            scores[cue.kind] += cue.weight
+        if links >= SPAM_LINKS:
+            scores["spam"] += 3.0
+        if resolution and resolution.suggested_type:
+            scores[resolution.suggested_type] += RESOLUTION_WEIGHT
+        return cls(scores, signals)
+
     @property
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda item: (-item[1], TYPE_PRIORITY.index(item[0])))
@@ -74,19 +86,6 @@ class TypeScores:
         return ranked[0][1] - ranked[1][1]
 
 
-def score_types(text: str) -> TypeScores:
-    scores = {conversation_type: 0.0 for conversation_type in TYPE_PRIORITY}
-    signals: list[Cue] = []
-    lowered = text.lower()
-    for conversation_type, cues in TYPE_CUES.items():
-        for cue in match_cues(text, cues, lowered):
-            scores[conversation_type] += cue.weight
-            signals.append(cue)
-    if len(URL_PATTERN.findall(text)) >= SPAM_LINKS:
-        scores["spam"] += 3.0
-    return TypeScores(scores, signals)
-
-
 def _confidence(scores: TypeScores, *, confirmed: bool = False) -> str:
     top = scores.ranked[0][1]
     if top <= 0:
@@ -99,13 +98,13 @@ def _confidence(scores: TypeScores, *, confirmed: bool = False) -> str:
 def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
     if conversation_type == "spam":
         return "low", []
-    lowered = text.lower()
+    found = URGENCY_CUE_SET.matches(text)
     for level in ("critical", "high", "low"):
-        found = match_cues(text, URGENCY_CUES[level], lowered)
-        if level == "critical" and found and conversation_type in ("general_inquiry", "feature_request"):
-            level = "high"  # "urgent" on a question or wish is emphasis, not an outage
-        if found:
-            return level, found
+        cues = [cue for cue in found if cue.kind == level]
+        if cues:
+            if level == "critical" and conversation_type in ("general_inquiry", "feature_request"):
+                level = "high"  # "urgent" on a question or wish is emphasis, not an outage
+            return level, cues
     return BASE_URGENCY[conversation_type], []
 
 
@@ -125,9 +124,22 @@ def _signal_labels(cues: list[Cue], text: str) -> list[str]:
     return labels[:10]
 
 
-def stage1(conversation: Conversation) -> Stage1Result:
+def classify(conversation: Conversation) -> tuple[Stage1Result, Stage2Result | None]:
+    """Stage 1, and stage 2 when support replied (both read the opening message's cues once)."""
     text = customer_text(conversation)
-    scores = score_types(text)
+    opening = TYPE_CUE_SET.matches(text)
+    links = len(URL_PATTERN.findall(text))
+    first = _stage1(text, TypeScores.of(opening, links))
+    if not conversation.support_messages:
+        return first, None
+    follow_ups = " ".join(without_instructions(message) for message in conversation.customer_messages)
+    later = TYPE_CUE_SET.matches(follow_ups) if follow_ups else []
+    signals = opening + [cue for cue in later if cue not in opening]
+    links += len(URL_PATTERN.findall(follow_ups))
+    return first, _stage2(conversation, text, first, signals, links)
+
+
+def _stage1(text: str, scores: TypeScores) -> Stage1Result:
     conversation_type = scores.best
     level, urgency_cues = urgency(text, conversation_type)
     confidence = _confidence(scores)
@@ -152,13 +164,9 @@ def _sentence_with(text: str, phrase: str) -> str:
     return truncate(text[start:].strip(), EXCERPT_CHARS)
 
 
-def stage2(conversation: Conversation, first: Stage1Result) -> Stage2Result:
-    """Requires support replies (the caller checks); see the module docstring."""
-    customer = " ".join([customer_text(conversation), *map(without_instructions, conversation.customer_messages)])
-    scores = score_types(customer)
-    resolution: ResolutionSignal | None = detect_resolution(conversation.support_messages)
-    if resolution and resolution.suggested_type:
-        scores.scores[resolution.suggested_type] += RESOLUTION_WEIGHT
+def _stage2(conversation: Conversation, text: str, first: Stage1Result, signals: list[Cue], links: int) -> Stage2Result:
+    resolution = detect_resolution(conversation.support_messages)
+    scores = TypeScores.of(signals, links, resolution=resolution)
     conversation_type = scores.best
     changed = conversation_type != first.conversation_type
     supported = bool(resolution and resolution.suggested_type == conversation_type)
@@ -174,7 +182,7 @@ def stage2(conversation: Conversation, first: Stage1Result) -> Stage2Result:
             insights.append(f"resolution points to {resolution.suggested_type}")
     if changed:
         insights.append(f"type changed from {first.conversation_type} to {conversation_type}")
-    if len(conversation.customer_messages):
+    if conversation.customer_messages:
         insights.append(f"{len(conversation.customer_messages)} customer follow-up(s) read")
 
     support_text = " ".join(conversation.support_messages)
@@ -187,7 +195,7 @@ def stage2(conversation: Conversation, first: Stage1Result) -> Stage2Result:
         conversation_type=conversation_type,
         confidence=_confidence(scores, confirmed=supported),
         disambiguation_level=disambiguation,
-        customer_said=truncate(customer_text(conversation), EXCERPT_CHARS),
+        customer_said=truncate(text, EXCERPT_CHARS),
         support_revealed=revealed,
         support_insights=insights,
         changed_from_stage1=changed,

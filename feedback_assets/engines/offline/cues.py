@@ -10,7 +10,7 @@ the weights of its distinct cues found in the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Types in the order that breaks ties between equal scores: the more specific, more actionable reading first.
 TYPE_PRIORITY: tuple[str, ...] = (
@@ -30,13 +30,10 @@ class Cue:
     label: str
     weight: float
     pattern: re.Pattern[str]
+    kind: str
+    """The conversation type or urgency level the cue speaks for."""
     anchors: tuple[str, ...] | None
-    """Literal text one of which any match contains (None: unknown); lets most cues skip the regex."""
-
-    def found_in(self, text: str, lowered: str) -> bool:
-        if self.anchors is not None and not any(anchor in lowered for anchor in self.anchors):
-            return False
-        return self.pattern.search(text) is not None
+    """Literal text any match starts with, one of these (None: unknown); lets most cues skip the regex."""
 
 
 _META = set("\\()[]{}?*+.|^$")
@@ -102,9 +99,12 @@ def _anchors(pattern: str) -> tuple[str, ...] | None:
 
 
 def _cues(weight: float, *patterns: str) -> list[Cue]:
-    return [
-        Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE), _anchors(p)) for p in patterns
-    ]
+    return [Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE), "", _anchors(p))
+            for p in patterns]
+
+
+def _of_kind(table: dict[str, list[Cue]]) -> CueSet:
+    return CueSet([replace(cue, kind=kind) for kind, cues in table.items() for cue in cues])
 
 
 _NEG = r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|is not|aren'?t|are not|didn'?t|did not|can'?t|cannot|couldn'?t|no longer|stopped|never)"
@@ -253,6 +253,40 @@ URGENCY_CUES: dict[str, list[Cue]] = {
 }
 
 
-def match_cues(text: str, cues: list[Cue], lowered: str | None = None) -> list[Cue]:
-    lowered = text.lower() if lowered is None else lowered
-    return [cue for cue in cues if cue.found_in(text, lowered)]
+_LEADING_WORD = re.compile(r"\w+")
+
+
+class CueSet:
+    """Many cues matched against one text cheaply: a cue's regex runs only when one of its anchors occurs,
+    and an anchor is only looked for when a word of the text starts like it."""
+
+    def __init__(self, cues: list[Cue]) -> None:
+        self.cues = cues
+        self._always: list[int] = []
+        self._by_key: dict[str, list[tuple[str, int]]] = {}
+        for number, cue in enumerate(cues):
+            keys = []
+            for anchor in cue.anchors or ():
+                leading = _LEADING_WORD.match(anchor)
+                if not leading:
+                    break
+                keys.append((leading.group(0)[:3], anchor))
+            else:
+                if cue.anchors:
+                    for key, anchor in keys:
+                        self._by_key.setdefault(key, []).append((anchor, number))
+                    continue
+            self._always.append(number)
+
+    def matches(self, text: str, lowered: str | None = None) -> list[Cue]:
+        """The cues found in ``text``, in their definition order."""
+        lowered = text.lower() if lowered is None else lowered
+        prefixes = {word[:length] for word in _LEADING_WORD.findall(lowered) for length in (1, 2, 3)}
+        candidates = set(self._always)
+        for key in prefixes & self._by_key.keys():
+            candidates.update(number for anchor, number in self._by_key[key] if anchor in lowered)
+        return [self.cues[n] for n in sorted(candidates) if self.cues[n].pattern.search(text)]
+
+
+TYPE_CUE_SET = _of_kind(TYPE_CUES)
+URGENCY_CUE_SET = _of_kind(URGENCY_CUES)

@@ -47,8 +47,7 @@ class OfflineEngine:
         outcomes = []
         evaluations = 0
         for conversation in conversations:
-            first = classifier.stage1(conversation)
-            second = classifier.stage2(conversation, first) if conversation.support_messages else None
+            first, second = classifier.classify(conversation)
             evaluations += 1 if second is None else 2
             outcomes.append(
                 ClassificationOutcome(conversation_id=conversation.conversation_id, stage1=first, stage2=second)

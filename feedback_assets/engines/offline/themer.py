@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -45,9 +46,10 @@ from feedback_assets.domain.text import (
     StemIndex,
     Symptom,
     detect_symptoms,
+    WORD_PATTERN,
     main_symptom,
     stem,
-    WORD_PATTERN,
+    stems,
     truncate,
     without_instructions,
     without_letter_furniture,
@@ -108,6 +110,7 @@ class _Doc:
     symptoms: list[Symptom] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def _ascii_slug(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if c.isascii() and c.isalnum()).lower()
 
@@ -202,16 +205,18 @@ class _Space:
 
     def similarity(self, rows: Sequence[int], columns: Sequence[int]) -> np.ndarray:
         values = (self.customer[rows] @ self.customer[columns].T).toarray()
-        both = self.has_support[rows][:, None] & self.has_support[columns][None, :]
-        if both.any():
-            replies = (self.support[rows] @ self.support[columns].T).toarray()
-            values = np.where(both, (1 - SUPPORT_WEIGHT) * values + SUPPORT_WEIGHT * replies, values)
+        rows_with = np.flatnonzero(self.has_support[rows])
+        columns_with = np.flatnonzero(self.has_support[columns])
+        if len(rows_with) and len(columns_with):
+            block = np.ix_(rows_with, columns_with)
+            replies = (self.support[np.asarray(rows)[rows_with]] @ self.support[np.asarray(columns)[columns_with]].T)
+            values[block] = (1 - SUPPORT_WEIGHT) * values[block] + SUPPORT_WEIGHT * replies.toarray()
         return values
 
 
 def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     """(the similarity space, word-term rows for naming, word-term names)."""
-    word_vectoriser = TfidfVectorizer(analyzer=_terms, sublinear_tf=True)
+    word_vectoriser = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, dtype=np.float32)
     word_rows = word_vectoriser.fit_transform(docs).tocsr()
     names = list(word_vectoriser.get_feature_names_out())
     # Phrases name a group well but, being rarer, would drown the shared single words in similarity.
@@ -220,7 +225,8 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     similarity_words = normalize(word_rows @ diags(column_weights))
     char_source = [" ".join(doc.surface[term] for term in doc.content) for doc in docs]
     if any(char_source):
-        char_rows = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
+        char_rows = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                    dtype=np.float32).fit_transform(
             char_source
         )
         customer = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
@@ -233,7 +239,7 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
         # more than SUPPORT_MAX_SHARE of the replies are dropped, as are terms of a single reply.
         try:
             support = TfidfVectorizer(analyzer=_support_terms, sublinear_tf=True, min_df=2,
-                                      max_df=SUPPORT_MAX_SHARE).fit_transform(docs)
+                                      max_df=SUPPORT_MAX_SHARE, dtype=np.float32).fit_transform(docs)
         except ValueError:  # no term left
             pass
     support = normalize(support).tocsr()
@@ -360,7 +366,7 @@ def _key_sentence(doc: _Doc, feature: Sequence[str]) -> str:
     sentences = [s.strip() for s in doc.text.replace("!", ".").replace("?", ".").split(".") if s.strip()]
     feature_stems = {stem(part) for term in feature for part in term.split("_")}
     for sentence in sentences:
-        if feature_stems & set(StemIndex.of(sentence).unigrams):
+        if feature_stems.intersection(stems(sentence)):
             return truncate(sentence, 160)
     return truncate(sentences[0], 160) if sentences else truncate(doc.text, 160)
 
