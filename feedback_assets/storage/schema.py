@@ -7,6 +7,8 @@ conversations *of its own run* through a composite foreign key (invariants 1 and
 
 from __future__ import annotations
 
+from typing import get_args
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -26,6 +28,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from feedback_assets.domain.models import Confidence, ConversationType, Disambiguation, StoryStatus, Urgency
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -38,20 +42,12 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 RUN_STATUSES = ("pending", "running", "succeeded", "failed", "canceled")
 RUN_TRIGGERS = ("manual", "sensor", "schedule", "import")
-CONVERSATION_TYPES = (
-    "product_issue",
-    "how_to_question",
-    "feature_request",
-    "account_issue",
-    "billing_question",
-    "configuration_help",
-    "general_inquiry",
-    "spam",
-)
-CONFIDENCES = ("high", "medium", "low")
-URGENCIES = ("critical", "high", "normal", "low")
-DISAMBIGUATION_LEVELS = ("high", "medium", "low", "none")
-STORY_STATUSES = ("candidate", "orphan")
+# The enumerations are the domain's (one definition); the database enforces them as CHECK constraints.
+CONVERSATION_TYPES = get_args(ConversationType)
+CONFIDENCES = get_args(Confidence)
+URGENCIES = get_args(Urgency)
+DISAMBIGUATION_LEVELS = get_args(Disambiguation)
+STORY_STATUSES = get_args(StoryStatus)
 EXCERPT_MAX_CHARS = 500
 
 
@@ -80,6 +76,16 @@ def _own_run_conversation_fk() -> ForeignKeyConstraint:
 
 
 Timestamp = DateTime(timezone=True)
+
+
+def _provenance_columns() -> list[Column]:
+    """Which engine, model and prompt produced a derived row, or the error that stopped it."""
+    return [
+        Column("engine", String(32), nullable=False),
+        Column("model", String(128), nullable=True),
+        Column("prompt_version", String(32), nullable=True),
+        Column("error", Text, nullable=True),
+    ]
 
 pipeline_runs = Table(
     "pipeline_runs",
@@ -168,10 +174,7 @@ classifications = Table(
     Column("resolution_category", String(64), nullable=True),
     Column("resolution_suggested_type", String(32), nullable=True),
     Column("final_type", String(32), nullable=True),
-    Column("engine", String(32), nullable=False),
-    Column("model", String(128), nullable=True),
-    Column("prompt_version", String(32), nullable=True),
-    Column("error", Text, nullable=True),
+    *_provenance_columns(),
     PrimaryKeyConstraint("pipeline_run_id", "conversation_id"),
     _own_run_conversation_fk(),
     CheckConstraint(_one_of("stage1_type", CONVERSATION_TYPES), name="stage1_type"),
@@ -199,10 +202,7 @@ themes = Table(
     Column("root_cause_hypothesis", Text, nullable=True),
     Column("matched_vocabulary", Boolean, nullable=True),
     Column("final_type", String(32), nullable=True),
-    Column("engine", String(32), nullable=False),
-    Column("model", String(128), nullable=True),
-    Column("prompt_version", String(32), nullable=True),
-    Column("error", Text, nullable=True),
+    *_provenance_columns(),
     PrimaryKeyConstraint("pipeline_run_id", "conversation_id"),
     _own_run_conversation_fk(),
     CheckConstraint("issue_signature IS NOT NULL OR error IS NOT NULL", name="themed_or_failed"),
