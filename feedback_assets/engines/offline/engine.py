@@ -25,7 +25,11 @@ PROMPT_VERSION = "offline-rules-1"
 
 
 class OfflineEngine:
-    """``OfflineEngine(taxonomy=None | path | Taxonomy, similarity_threshold=0.3)``."""
+    """``OfflineEngine(taxonomy=None | path | Taxonomy, taxonomy_path=None, similarity_threshold=…)``.
+
+    Without a taxonomy (or ``taxonomy_path``) the one ``load_taxonomy`` finds is used (FEEDBACK_TAXONOMY,
+    else the bundled Crewline file).
+    """
 
     name = "offline"
     prompt_version = PROMPT_VERSION
@@ -36,10 +40,14 @@ class OfflineEngine:
         self,
         *,
         taxonomy: Taxonomy | str | os.PathLike[str] | None = None,
+        taxonomy_path: str | os.PathLike[str] | None = None,
         similarity_threshold: float = themer.DEFAULT_SIMILARITY_THRESHOLD,
     ) -> None:
         if not 0.0 < similarity_threshold < 1.0:
             raise ValueError(f"similarity_threshold must be between 0 and 1 (exclusive), got {similarity_threshold}")
+        if taxonomy is not None and taxonomy_path is not None:
+            raise ValueError("give taxonomy or taxonomy_path, not both")
+        taxonomy = taxonomy if taxonomy is not None else taxonomy_path
         self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
         self.similarity_threshold = similarity_threshold
 
