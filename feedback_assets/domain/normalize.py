@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 from pydantic import ValidationError
 
 from feedback_assets.domain.models import Conversation, QualityVerdict
-from feedback_assets.domain.text import truncate, words
+from feedback_assets.domain.text import FUNCTION_WORDS, truncate, words
 
 BODY_MAX_CHARS = 8000
 """Cap on the plain-text opening message. Real support openers are far shorter; the cap bounds storage and
@@ -223,25 +223,12 @@ def _tags(raw: Mapping[str, Any]) -> list[str]:
     return names
 
 
-# A handful of very common function words per language; enough to tell a customer message's language
-# apart for reporting and for lowering confidence, not a general language identifier.
-_LANGUAGE_MARKERS = {
-    "en": frozenset("the and is to it my i you not with this that can for".split()),
-    "es": frozenset("el la los las que de no es y por para mi con una puedo".split()),
-    "fr": frozenset("le la les et est je ne pas une des pour mon avec vous".split()),
-    "de": frozenset("der die das und ist ich nicht ein eine mit für mein sie wir".split()),
-    "pt": frozenset("o os as que de não é e um uma para meu com você".split()),
-    "it": frozenset("il lo gli che di non è e un una per mio con sono".split()),
-    "nl": frozenset("de het een en is ik niet met voor mijn van dat".split()),
-}
-
-
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the language whose function words dominate, or None when unsure."""
     tokens = words(text)
     if len(tokens) < 4:
         return None
-    scores = {code: sum(token in markers for token in tokens) for code, markers in _LANGUAGE_MARKERS.items()}
+    scores = {code: sum(token in markers for token in tokens) for code, markers in FUNCTION_WORDS.items()}
     best = max(sorted(scores), key=lambda code: scores[code])
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] < 2 or ranked[0] == ranked[1]:

@@ -52,6 +52,19 @@ def words(text: str) -> list[str]:
     return WORD_PATTERN.findall(text.lower())
 
 
+# Very common function words per language: enough to tell a message's language apart (normalisation) and
+# to keep them out of issue names (grouping); not a general language resource.
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and is to it my i you not with this that can for".split()),
+    "es": frozenset("el la los las que de no es y por para mi mis con una un del al se en lo su sus puedo".split()),
+    "fr": frozenset("le la les et est je ne pas une un des pour mon mes avec vous du de au en sur qui".split()),
+    "de": frozenset("der die das und ist ich nicht ein eine mit für mein meine sie wir dem den des zu im auf".split()),
+    "pt": frozenset("o os as que de não é e um uma para meu minha com você do da no na em se".split()),
+    "it": frozenset("il lo gli che di non è e un una per mio con sono del della in si".split()),
+    "nl": frozenset("de het een en is ik niet met voor mijn van dat op te".split()),
+}
+
+
 def stems(text: str) -> list[str]:
     return [stem(word) for word in words(text)]
 
@@ -157,6 +170,24 @@ _SIGN_OFF = re.compile(
 )
 
 
+# What a customer already tried ("logged out and back in, no change") is the same in every report and
+# mentions symptoms it is not about; grouping and naming read the report without it.
+_TROUBLESHOOTING = re.compile(
+    r"\b(?:(?:already )?tried|reinstall\w*|re-install\w*|restart\w*|reboot\w*|clear(?:ed|ing)? (?:the |my )?cache|"
+    r"log(?:ged|ging)? out and (?:back )?in|signed out and (?:back )?in|(?:a |another |different )browser|incognito|"
+    r"hard refresh|no change|didn'?t help|did not help|doesn'?t help|same (?:thing|result|problem|error)|"
+    r"still the same)\b",
+    re.IGNORECASE,
+)
+
+
+def without_troubleshooting(text: str) -> str:
+    """``text`` without the sentences that report troubleshooting already tried."""
+    if not _TROUBLESHOOTING.search(text):
+        return text
+    return " ".join(part for part in _SENTENCE_SPLIT.split(text) if not _TROUBLESHOOTING.search(part)).strip()
+
+
 def without_letter_furniture(text: str) -> str:
     """``text`` without its opening salutation, self-introduction sentences and closing sign-off."""
     text = _SALUTATION.sub("", text, count=1)
@@ -205,7 +236,8 @@ SYMPTOMS: tuple[Symptom, ...] = (
              "slow", "takes forever", "timeout", "times out", "timed out", "lag", "laggy", "very long time"),
     _symptom("duplicated", "items appear twice",
              "a retry or double submit creates duplicate records",
-             "duplicate", "duplicated", "duplicates", "twice", "double", "doubled", "two copies"),
+             "duplicate", "duplicated", "duplicates", "appears twice", "appear twice", "shows up twice",
+             "show up twice", "listed twice", "shown twice", "double", "doubled", "two copies", "copies"),
     _symptom("missing_data", "data that should be there is missing",
              "records dropped by a filter, a failed write or a time-zone boundary",
              "missing", "disappeared", "disappear", "vanished", "gone", "lost", "deleted itself", "empty",
@@ -252,9 +284,14 @@ def detect_symptoms(index: StemIndex) -> list[Symptom]:
 
 def main_symptom(indexes: Sequence[StemIndex]) -> Symptom | None:
     """The symptom mentioned by most of the texts; ties go to the more specific (earlier) lexicon entry."""
+    return most_common_symptom([detect_symptoms(index) for index in indexes])
+
+
+def most_common_symptom(mentions: Sequence[Sequence[Symptom]]) -> Symptom | None:
+    """The symptom in most of the lists; ties go to the more specific (earlier) lexicon entry."""
     counts = {symptom.token: 0 for symptom in SYMPTOMS}
-    for index in indexes:
-        for symptom in detect_symptoms(index):
+    for symptoms in mentions:
+        for symptom in symptoms:
             counts[symptom.token] += 1
     best = max(SYMPTOMS, key=lambda s: (counts[s.token], -SYMPTOMS.index(s)))
     return best if counts[best.token] else None

@@ -41,18 +41,20 @@ from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
 from feedback_assets.domain.text import (
     FAILS_SYMPTOM,
     FEATURE_REQUEST_SYMPTOM,
+    FUNCTION_WORDS,
     HOW_TO_SYMPTOM,
     SYMPTOM_STEMS,
     StemIndex,
     Symptom,
     detect_symptoms,
     WORD_PATTERN,
-    main_symptom,
+    most_common_symptom,
     stem,
     stems,
     truncate,
     without_instructions,
     without_letter_furniture,
+    without_troubleshooting,
     words,
 )
 
@@ -89,7 +91,7 @@ _FILLER = frozenset(
     monday tuesday wednesday thursday friday saturday sunday weekend january february march april may june
     july august september october november december
     """.split()
-) | ENGLISH_STOP_WORDS | GENERIC_WORDS
+) | ENGLISH_STOP_WORDS | GENERIC_WORDS | frozenset().union(*FUNCTION_WORDS.values())
 
 
 @dataclass
@@ -173,7 +175,9 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         content.append(word_stem)
         if word in proper:
             proper_stems.add(word_stem)
-    symptoms = detect_symptoms(index)
+    # Symptoms from what happens, not from what the customer already tried ("logged out and back in").
+    tried_removed = without_troubleshooting(text)
+    symptoms = detect_symptoms(index if tried_removed == text else StemIndex.of(tried_removed))
     terms = [*content, *(f"{a} {b}" for a, b in zip(content, content[1:]) if a != b)]
     terms += [f"__symptom_{symptom.token}" for symptom in symptoms]
     return _Doc(
@@ -300,7 +304,7 @@ def _suffix(final_type: str, docs: Sequence[_Doc]) -> Symptom:
         return FEATURE_REQUEST_SYMPTOM
     if final_type == "how_to_question":
         return HOW_TO_SYMPTOM
-    found = main_symptom([doc.index for doc in docs])
+    found = most_common_symptom([doc.symptoms for doc in docs])
     if found is not None:
         return found
     return FAILS_SYMPTOM  # a defect report that names no symptom still says something does not work
@@ -383,9 +387,9 @@ def _placement(group: Sequence[_Doc]) -> Placement | None:
 
 
 _INTENTS = {
-    "product_issue": "Use {feature} without problems ({symptom})",
+    "product_issue": "Get {feature} working correctly: {symptom}",
     "feature_request": "Have the product support {feature}",
-    "how_to_question": "Find out how to do {feature} in the product",
+    "how_to_question": "Find out how to use {feature}",
 }
 
 
