@@ -56,3 +56,14 @@ def test_phrase_file_entries_are_checked(tmp_path):
     bad.write_text("[]")
     with pytest.raises(ValueError, match="not a resolution phrase file"):
         load_rules(bad)
+
+
+def test_automatic_acknowledgements_are_skipped():
+    auto = "Hi there 👋 Our team will be with you shortly. In the meantime, our help center might have the answer."
+    assert detect_resolution([auto]) is None
+    assert detect_resolution([auto, "I've processed a refund for you."]).action == "refund_processed"
+
+
+def test_not_a_bug_is_read_before_bug_phrases():
+    signal = detect_resolution(["This is a setting rather than a bug: turn it on under Settings."])
+    assert (signal.action, signal.suggested_type) == ("not_a_bug", "configuration_help")

@@ -90,6 +90,10 @@ _FILLER = frozenset(
     happened happening every single whole wrong error errors fail fails failed failing broken
     monday tuesday wednesday thursday friday saturday sunday weekend january february march april may june
     july august september october november december
+    consider feature request requests option options ability wish love great nice awesome helpful useful
+    plans roadmap idea ideally allow annoying annoyed frustrating frustrated happy unhappy unacceptable
+    ridiculous bad worse terrible awful trust trusts confusing confused embarrassing honestly tbh lol
+    urgent asap soon
     """.split()
 ) | ENGLISH_STOP_WORDS | GENERIC_WORDS | frozenset().union(*FUNCTION_WORDS.values())
 
