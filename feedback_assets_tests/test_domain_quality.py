@@ -28,6 +28,8 @@ def conversation(body="The payroll export leaves out overtime hours.", author="u
         ({"body": "Hi there! 👋"}, quality.CANNED_GREETING),
         ({"body": "Hello, is anyone there? I have a quick question"}, quality.CANNED_GREETING),
         ({"body": "Bonjour"}, quality.CANNED_GREETING),
+        ({"body": "helloooo"}, quality.CANNED_GREETING),
+        ({"body": "Heyyy team!!! anyone there???"}, quality.CANNED_GREETING),
         ({"body": "export broken"}, quality.TOO_SHORT),
         ({"body": ""}, quality.TOO_SHORT),
     ],

@@ -7,6 +7,8 @@ fails names the reason: not customer-initiated, author not a user/lead, canned g
 
 from __future__ import annotations
 
+import re
+
 from feedback_assets.domain.models import Conversation, QualityVerdict
 from feedback_assets.domain.text import words
 
@@ -32,9 +34,13 @@ _GREETING_WORDS = frozenset(
 )
 
 
+_STRETCHED = re.compile(r"(\w)\1{2,}")
+
+
 def is_canned_greeting(text: str) -> bool:
-    """True when the text has at least one word and every word is a greeting/filler word."""
-    tokens = words(text)
+    """True when the text has at least one word and every word is a greeting/filler word (stretched
+    spellings such as "helloooo" or "hiii" included)."""
+    tokens = [_STRETCHED.sub(r"\1", token) for token in words(text)]
     return bool(tokens) and all(token in _GREETING_WORDS for token in tokens)
 
 
