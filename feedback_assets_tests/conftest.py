@@ -61,6 +61,17 @@ def _empty_tables(engine: Engine) -> None:
             connection.execute(text("DELETE FROM sqlite_sequence"))
 
 
+def reset_postgres_schema(url: str) -> None:
+    """Drop every table and re-migrate: for tests that damage the schema itself (a table rebuilt without
+    its constraints), so later tests sharing this process's database get the real schema back."""
+    engine = storage_db.make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrate.forget_upgrades()
+    migrate.upgrade(engine)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'feedback.db'}"
