@@ -7,6 +7,7 @@ from collections import Counter
 import dagster as dg
 
 from feedback_assets.defs.common import (
+    ASSET_KINDS,
     StepTimer,
     engine_errors_fail_the_step,
     fail_if_silent_zero,
@@ -56,7 +57,7 @@ def record_usage(engine, run_id: int, usage: TokenUsage) -> None:
     partitions_def=pipeline_runs_partitions,
     deps=["conversations"],
     group_name="classify",
-    kinds={"python", "sql"},
+    kinds=ASSET_KINDS,
     pool=LLM_POOL,
     description="Stage 1 (customer message) and stage 2 (with support replies) classification, resolution signal.",
 )

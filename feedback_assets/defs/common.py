@@ -3,6 +3,7 @@ keep the run's lifecycle true (pending/failed/succeeded → running, stamped wit
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from typing import Iterator
@@ -10,7 +11,17 @@ from typing import Iterator
 import dagster as dg
 from sqlalchemy import Engine
 
+from feedback_assets import settings
 from feedback_assets.storage import RunRecord, StorageError, get_run, update_run, validate_partition_key
+
+
+def _database_kind() -> str:
+    url = os.environ.get(settings.DATABASE_URL_ENV, "").strip().lower()
+    return "postgres" if url.startswith("postgres") else "sqlite"
+
+
+ASSET_KINDS = {"python", _database_kind()}
+"""Shown on the asset graph: where the stage's table lives."""
 
 
 def resolve_partition(engine: Engine, partition_key: str | None) -> RunRecord:

@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from feedback_assets.defs.common import StepTimer, fail_if_silent_zero, start_run_step
+from feedback_assets.defs.common import ASSET_KINDS, StepTimer, fail_if_silent_zero, start_run_step
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import FeedbackDatabase, SourceSettings
 from feedback_assets.domain.normalize import conversation_row, normalise_many
@@ -16,7 +16,7 @@ from feedback_assets.storage import replace_partition, update_run
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
     group_name="ingest",
-    kinds={"python", "sql"},
+    kinds=ASSET_KINDS,
     description="One row per (run, conversation): normalised text, support replies and the quality verdict.",
 )
 def conversations(

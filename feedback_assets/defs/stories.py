@@ -4,7 +4,7 @@ evidence (every conversation, up to five excerpts)."""
 
 import dagster as dg
 
-from feedback_assets.defs.common import StepTimer, fail_if_silent_zero, start_run_step
+from feedback_assets.defs.common import ASSET_KINDS, StepTimer, fail_if_silent_zero, start_run_step
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.stories import build_stories
@@ -18,7 +18,7 @@ STORY_TABLE_ROWS = 25
     partitions_def=pipeline_runs_partitions,
     deps=["themes"],
     group_name="stories",
-    kinds={"python", "sql"},
+    kinds=ASSET_KINDS,
     description="Themes grouped by issue signature: candidate stories (≥ min_group_size) and orphans, with evidence.",
 )
 def stories(

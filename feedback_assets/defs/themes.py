@@ -6,6 +6,7 @@ import dagster as dg
 
 from feedback_assets.defs.classify import LLM_POOL, record_usage, usage_metadata
 from feedback_assets.defs.common import (
+    ASSET_KINDS,
     StepTimer,
     engine_errors_fail_the_step,
     fail_if_silent_zero,
@@ -26,7 +27,7 @@ from feedback_assets.storage import read_partition, replace_partition, update_ru
     partitions_def=pipeline_runs_partitions,
     deps=["classifications"],
     group_name="themes",
-    kinds={"python", "sql"},
+    kinds=ASSET_KINDS,
     pool=LLM_POOL,
     description="Per actionable conversation: area, component, issue_signature, intent, symptoms, root cause.",
 )
