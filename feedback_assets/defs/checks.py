@@ -64,7 +64,11 @@ def _partition_check(
         engine = database.get_engine()
         run = resolve_partition(engine, context.partition_key)
         findings, extra = evaluate(engine, run.id, pipeline)
-        extra = {"pipeline_run_id": run.id, **extra, "compute_seconds": round(time.perf_counter() - started, 3)}
+        extra = {
+            "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
+            **extra,
+            "compute_seconds": round(time.perf_counter() - started, 3),
+        }
         return _result(findings, extra)
 
     return _check

@@ -91,7 +91,7 @@ def classifications(
     )
     metadata = {
         "dagster/row_count": written,
-        "pipeline_run_id": run.id,
+        "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
         "engine": classifier.name,
         "model": classifier.classification_model or "rules (no model)",
         "prompt_version": classifier.prompt_version,

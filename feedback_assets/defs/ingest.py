@@ -51,7 +51,7 @@ def conversations(
     problems = [str(error) for error in fetched.errors] + [error.message for error in report.errors]
     metadata = {
         "dagster/row_count": written,
-        "pipeline_run_id": run.id,
+        "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
         "source": run.source,
         "window": f"{run.window_start.isoformat() if run.window_start else '-∞'} → "
         f"{run.window_end.isoformat() if run.window_end else 'now'}",

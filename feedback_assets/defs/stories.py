@@ -48,7 +48,7 @@ def stories(
     orphans = [story for story in built.stories if story["status"] == "orphan"]
     metadata = {
         "dagster/row_count": written["stories"],
-        "pipeline_run_id": run.id,
+        "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
         "candidate_stories": len(candidates),
         "orphan_groups": len(orphans),
         "orphan_conversations": sum(story["conversation_count"] for story in orphans),

@@ -60,7 +60,7 @@ def themes(
     matched = sum(1 for row in ok_rows if row.get("matched_vocabulary"))
     metadata = {
         "dagster/row_count": written,
-        "pipeline_run_id": run.id,
+        "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
         "engine": extractor.name,
         "model": extractor.theme_model or "rules (no model)",
         "prompt_version": extractor.prompt_version,
