@@ -131,3 +131,19 @@ def test_reconciler_leaves_runs_whose_dagster_run_is_still_going(db_url, tmp_pat
     update_run(engine, run.id, status="running", dagster_run_id=going.run_id)
     assert reconcile_runs(instance, engine) == []
     assert get_run(engine, run.id).status == "running"
+
+
+def test_reconciler_fails_a_pending_run_whose_launch_failed(db_url, tmp_path, instance):
+    """The sensor launched it but the Dagster run died before any asset marked it running."""
+    engine = make_engine(db_url)
+    run = new_run(db_url, tmp_path)
+    instance.add_run(
+        dg.DagsterRun(
+            job_name="feedback_pipeline",
+            run_id="2" * 8 + "-0000-0000-0000-" + "2" * 12,
+            status=dg.DagsterRunStatus.FAILURE,
+            tags={"dagster/partition": run.partition_key},
+        )
+    )
+    (settled,) = reconcile_runs(instance, engine)
+    assert settled.id == run.id and settled.status == "failed" and settled.error

@@ -113,12 +113,10 @@ def reconcile_runs(instance: dg.DagsterInstance, engine: Engine) -> list[RunReco
     """Settle every pending/running pipeline run whose latest Dagster run has finished."""
     settled = []
     for run in list_runs(engine, status="running") + list_runs(engine, status="pending"):
-        dagster_run = None
-        if run.dagster_run_id:
-            dagster_run = instance.get_run_by_id(run.dagster_run_id)
-        latest = latest_dagster_run(instance, run.partition_key)
-        if latest is not None and (dagster_run is None or latest.run_id != dagster_run.run_id):
-            dagster_run = latest if latest.status in _FINAL or dagster_run is None else dagster_run
+        # The Dagster run an asset stamped on the row; for a run that never started (e.g. its launch
+        # failed), the latest Dagster run of its partition.
+        dagster_run = instance.get_run_by_id(run.dagster_run_id) if run.dagster_run_id else None
+        dagster_run = dagster_run or latest_dagster_run(instance, run.partition_key)
         if dagster_run is None:
             continue
         result = settle_run(instance, engine, run, dagster_run)
