@@ -43,7 +43,9 @@ def scaled(base: list[Conversation], size: int) -> list[Conversation]:
     if size <= len(base):
         return base[:size]
     return [
-        base[i % len(base)].model_copy(update={"conversation_id": f"{i // len(base)}-{base[i % len(base)].conversation_id}"})
+        base[i % len(base)].model_copy(
+            update={"conversation_id": f"{i // len(base)}-{base[i % len(base)].conversation_id}"}
+        )
         for i in range(size)
     ]
 
@@ -77,10 +79,14 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
     base = sample_conversations()
     engine = OfflineEngine()
-    print(f"offline engine {engine.prompt_version}, taxonomy {engine.taxonomy.product}, "
-          f"sample: {len(base)} conversations pass the quality filter; one core; best of {args.repeat}")
-    print(f"{'conversations':>13} {'actionable':>10} {'classify s':>10} {'themes s':>9} {'conv/s':>8} "
-          f"{'vs target':>9} {'baseline s':>10} {'engine/baseline':>15}")
+    print(
+        f"offline engine {engine.prompt_version}, taxonomy {engine.taxonomy.product}, "
+        f"sample: {len(base)} conversations pass the quality filter; one core; best of {args.repeat}"
+    )
+    print(
+        f"{'conversations':>13} {'actionable':>10} {'classify s':>10} {'themes s':>9} {'conv/s':>8} "
+        f"{'vs target':>9} {'baseline s':>10} {'engine/baseline':>15}"
+    )
     for size in (len(base) if part == "sample" else int(part) for part in args.sizes.split(",")):
         conversations = scaled(base, size)
         runs = [engine_pass(engine, conversations) for _ in range(args.repeat)]
@@ -88,8 +94,10 @@ def main() -> None:
         baseline_s = min(baseline_pass(conversations) for _ in range(args.repeat))
         total = classify_s + themes_s
         rate = len(conversations) / total
-        print(f"{len(conversations):>13} {actionable:>10} {classify_s:>10.3f} {themes_s:>9.3f} {rate:>8.0f} "
-              f"{rate / TARGET_PER_SECOND:>8.2f}x {baseline_s:>10.3f} {total / baseline_s:>14.1f}x")
+        print(
+            f"{len(conversations):>13} {actionable:>10} {classify_s:>10.3f} {themes_s:>9.3f} {rate:>8.0f} "
+            f"{rate / TARGET_PER_SECOND:>8.2f}x {baseline_s:>10.3f} {total / baseline_s:>14.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -129,9 +129,14 @@ def evaluate(
         labelled=len(labels),
         scored=len(scored),
         type_accuracy=accuracy_score(truth, predicted) if truth else 0.0,
-        type_macro_f1=f1_score(truth, predicted, labels=classes, average="macro", zero_division=0) if truth else 0.0,
+        type_macro_f1=(
+            f1_score(truth, predicted, labels=classes, average="macro", zero_division=0) if truth else 0.0
+        ),
         majority_baseline=majority,
-        per_type={c: (float(p), float(r), float(f), int(n)) for c, p, r, f, n in zip(classes, precision, recall, f1, support)},
+        per_type={
+            c: (float(p), float(r), float(f), int(n))
+            for c, p, r, f, n in zip(classes, precision, recall, f1, support)
+        },
         grouping=grouping,
         group_sizes=Counter(Counter(signatures.values()).values()),
     )
@@ -144,12 +149,15 @@ def format_evaluation(result: Evaluation, min_group_size: int = DEFAULT_MIN_GROU
     lines = [
         f"== {result.name}",
         f"conversations: {result.conversations_read} records, {result.malformed} malformed, "
-        f"{result.passed_quality} passed the quality filter; {result.labelled} labelled, {result.scored} scored",
+        f"{result.passed_quality} passed the quality filter; "
+        f"{result.labelled} labelled, {result.scored} scored",
         f"type accuracy {result.type_accuracy:.3f}  macro-F1 {result.type_macro_f1:.3f}  "
         f"(majority-class baseline {result.majority_baseline:.3f})",
     ]
     for name, (precision, recall, f1, support) in result.per_type.items():
-        lines.append(f"  {name:<20} precision {precision:.2f}  recall {recall:.2f}  F1 {f1:.2f}  (n={support})")
+        lines.append(
+            f"  {name:<20} precision {precision:.2f}  recall {recall:.2f}  F1 {f1:.2f}  (n={support})"
+        )
     g = result.grouping
     lines.append(
         f"issue grouping (pairwise): precision {g.precision:.3f}  recall {g.recall:.3f}  F1 {g.f1:.3f}  "
@@ -167,13 +175,23 @@ def _holdout_files(folder: Path) -> tuple[Path, Path] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="feedback-assets evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conversations", type=Path, help="conversations JSONL (default: the bundled sample)")
+    parser.add_argument(
+        "--conversations", type=Path, help="conversations JSONL (default: the bundled sample)"
+    )
     parser.add_argument("--labels", type=Path, help="labels JSONL (default: the bundled sample's labels)")
-    parser.add_argument("--taxonomy", help="taxonomy JSON for --conversations (default: FEEDBACK_TAXONOMY or Crewline's)")
-    parser.add_argument("--holdout", type=Path, default=HOLDOUT_DIR, help="holdout folder (default: %(default)s)")
+    parser.add_argument(
+        "--taxonomy", help="taxonomy JSON for --conversations (default: FEEDBACK_TAXONOMY or Crewline's)"
+    )
+    parser.add_argument(
+        "--holdout", type=Path, default=HOLDOUT_DIR, help="holdout folder (default: %(default)s)"
+    )
     parser.add_argument("--no-holdout", action="store_true", help="skip the holdout set")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_SIMILARITY_THRESHOLD,
-                        help="grouping similarity threshold (default: %(default)s)")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_SIMILARITY_THRESHOLD,
+        help="grouping similarity threshold (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
 
     if (args.conversations is None) != (args.labels is None):
@@ -182,21 +200,36 @@ def main(argv: list[str] | None = None) -> int:
     try:
         conversations = args.conversations or settings.SAMPLE_CONVERSATIONS
         labels = args.labels or SAMPLE_LABELS
-        sets.append((f"{'sample' if args.conversations is None else 'input'}: {conversations}", conversations,
-                     labels, load_taxonomy(args.taxonomy)))
+        sets.append(
+            (
+                f"{'sample' if args.conversations is None else 'input'}: {conversations}",
+                conversations,
+                labels,
+                load_taxonomy(args.taxonomy),
+            )
+        )
         if not args.no_holdout and args.holdout.is_dir():
             files = _holdout_files(args.holdout)
             if files:
                 taxonomy_file = args.holdout / "taxonomy.json"
-                holdout_taxonomy = load_taxonomy(taxonomy_file) if taxonomy_file.exists() else empty_taxonomy()
-                sets.append((f"holdout: {files[0]} (taxonomy: {holdout_taxonomy.product})", *files, holdout_taxonomy))
+                holdout_taxonomy = (
+                    load_taxonomy(taxonomy_file) if taxonomy_file.exists() else empty_taxonomy()
+                )
+                sets.append(
+                    (f"holdout: {files[0]} (taxonomy: {holdout_taxonomy.product})", *files, holdout_taxonomy)
+                )
         for name, conversations, labels, taxonomy in sets:
             for path in (conversations, labels):
                 if not path.is_file():
                     print(f"evaluate: {path} does not exist", file=sys.stderr)
                     return 2
-            print(format_evaluation(evaluate(name, conversations, labels, taxonomy=taxonomy,
-                                             similarity_threshold=args.threshold)))
+            print(
+                format_evaluation(
+                    evaluate(
+                        name, conversations, labels, taxonomy=taxonomy, similarity_threshold=args.threshold
+                    )
+                )
+            )
     except ValueError as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2

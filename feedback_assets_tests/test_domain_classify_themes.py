@@ -29,25 +29,52 @@ NOW = datetime(2026, 9, 21, tzinfo=timezone.utc)
 
 
 def conversation(conversation_id: str, support=()) -> Conversation:
-    return Conversation(conversation_id=conversation_id, source="test", created_at=NOW, updated_at=NOW,
-                        author_type="user", delivered_as="customer_initiated",
-                        body=f"Conversation {conversation_id} says the export fails.", support_messages=list(support))
+    return Conversation(
+        conversation_id=conversation_id,
+        source="test",
+        created_at=NOW,
+        updated_at=NOW,
+        author_type="user",
+        delivered_as="customer_initiated",
+        body=f"Conversation {conversation_id} says the export fails.",
+        support_messages=list(support),
+    )
 
 
 def stage1(kind="product_issue") -> Stage1Result:
-    return Stage1Result(conversation_type=kind, confidence="high", urgency="high", key_signals=["fails"],
-                        routing_team="technical_support", auto_response_eligible=False)
+    return Stage1Result(
+        conversation_type=kind,
+        confidence="high",
+        urgency="high",
+        key_signals=["fails"],
+        routing_team="technical_support",
+        auto_response_eligible=False,
+    )
 
 
 def stage2(kind="how_to_question") -> Stage2Result:
-    return Stage2Result(conversation_type=kind, confidence="medium", disambiguation_level="high",
-                        customer_said="x", support_revealed="y", support_insights=["z"], changed_from_stage1=True)
+    return Stage2Result(
+        conversation_type=kind,
+        confidence="medium",
+        disambiguation_level="high",
+        customer_said="x",
+        support_revealed="y",
+        support_insights=["z"],
+        changed_from_stage1=True,
+    )
 
 
 def theme(signature: str, component="csv_export", symptoms=("export is missing rows", "x")) -> ThemeResult:
-    return ThemeResult(product_area="reporting", component=component, issue_signature=signature,
-                       user_intent="Export data", symptoms=list(symptoms), affected_flow="Export",
-                       root_cause_hypothesis="A filter drops rows", matched_vocabulary=False)
+    return ThemeResult(
+        product_area="reporting",
+        component=component,
+        issue_signature=signature,
+        user_intent="Export data",
+        symptoms=list(symptoms),
+        affected_flow="Export",
+        root_cause_hypothesis="A filter drops rows",
+        matched_vocabulary=False,
+    )
 
 
 class ScriptedEngine:
@@ -63,13 +90,19 @@ class ScriptedEngine:
         self.themes = themes or {}
 
     def classify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
-        outcomes = [self.classifications[c.conversation_id] for c in conversations
-                    if c.conversation_id in self.classifications]
+        outcomes = [
+            self.classifications[c.conversation_id]
+            for c in conversations
+            if c.conversation_id in self.classifications
+        ]
         return EngineResult(outcomes, TokenUsage(calls=len(outcomes), input_tokens=10))
 
     def extract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
-        outcomes = [self.themes[r.conversation.conversation_id] for r in requests
-                    if r.conversation.conversation_id in self.themes]
+        outcomes = [
+            self.themes[r.conversation.conversation_id]
+            for r in requests
+            if r.conversation.conversation_id in self.themes
+        ]
         return EngineResult(outcomes, TokenUsage(calls=len(outcomes)))
 
     def review_story(self, issue_signature, requests):
@@ -77,17 +110,28 @@ class ScriptedEngine:
 
 
 def test_classification_rows_have_exactly_the_table_columns_and_final_type_rules():
-    engine = ScriptedEngine({
-        "a": ClassificationOutcome(conversation_id="a", stage1=stage1()),
-        "b": ClassificationOutcome(conversation_id="b", stage1=stage1(), stage2=stage2()),
-    })
-    batch = classify_conversations(engine, [conversation("a"), conversation("b", support=["Here's how to do it"])])
+    engine = ScriptedEngine(
+        {
+            "a": ClassificationOutcome(conversation_id="a", stage1=stage1()),
+            "b": ClassificationOutcome(conversation_id="b", stage1=stage1(), stage2=stage2()),
+        }
+    )
+    batch = classify_conversations(
+        engine, [conversation("a"), conversation("b", support=["Here's how to do it"])]
+    )
     expected = {column.name for column in classifications.columns} - {"pipeline_run_id"}
     assert all(set(row) == expected for row in batch.rows)
     first, second = batch.rows
-    assert (first["final_type"], first["stage2_type"], first["classification_changed"]) == ("product_issue", None, None)
+    assert (first["final_type"], first["stage2_type"], first["classification_changed"]) == (
+        "product_issue",
+        None,
+        None,
+    )
     assert (second["final_type"], second["stage2_type"], second["classification_changed"]) == (
-        "how_to_question", "how_to_question", True)
+        "how_to_question",
+        "how_to_question",
+        True,
+    )
     assert second["resolution_action"] == "steps_provided"
     assert second["resolution_suggested_type"] == "how_to_question"
     assert (first["engine"], first["model"], first["prompt_version"]) == ("scripted", "model-c", "scripted-1")
@@ -95,12 +139,14 @@ def test_classification_rows_have_exactly_the_table_columns_and_final_type_rules
 
 
 def test_engine_failures_become_error_rows_without_types():
-    engine = ScriptedEngine({
-        "bad": ClassificationOutcome(conversation_id="bad", error="answer failed validation: type 'foo'"),
-        "empty": ClassificationOutcome(conversation_id="empty"),
-        "stray": ClassificationOutcome(conversation_id="stray", stage1=stage1()),
-        "ok": ClassificationOutcome(conversation_id="ok", stage1=stage1("feature_request")),
-    })
+    engine = ScriptedEngine(
+        {
+            "bad": ClassificationOutcome(conversation_id="bad", error="answer failed validation: type 'foo'"),
+            "empty": ClassificationOutcome(conversation_id="empty"),
+            "stray": ClassificationOutcome(conversation_id="stray", stage1=stage1()),
+            "ok": ClassificationOutcome(conversation_id="ok", stage1=stage1("feature_request")),
+        }
+    )
     batch = classify_conversations(engine, [conversation(i) for i in ("bad", "empty", "missing", "ok")])
     rows = {row["conversation_id"]: row for row in batch.rows}
     assert list(rows) == ["bad", "empty", "missing", "ok"]  # input order; the stray outcome is ignored
@@ -118,16 +164,28 @@ def test_no_conversations_no_engine_call():
 
 
 def _classified(*pairs):
-    return [{"conversation_id": cid, "final_type": kind, "urgency": "high", "resolution_action": None,
-             "error": "boom" if kind is None else None} for cid, kind in pairs]
+    return [
+        {
+            "conversation_id": cid,
+            "final_type": kind,
+            "urgency": "high",
+            "resolution_action": None,
+            "error": "boom" if kind is None else None,
+        }
+        for cid, kind in pairs
+    ]
 
 
 def test_theme_requests_pick_actionable_classified_conversations_in_conversation_order():
     conversations = [conversation(i) for i in ("a", "b", "c", "d", "e")]
-    rows = _classified(("e", "how_to_question"), ("a", "product_issue"), ("b", "billing_question"), ("c", None))
+    rows = _classified(
+        ("e", "how_to_question"), ("a", "product_issue"), ("b", "billing_question"), ("c", None)
+    )
     requests = theme_requests(conversations, rows)
     assert [(r.conversation.conversation_id, r.final_type) for r in requests] == [
-        ("a", "product_issue"), ("e", "how_to_question")]
+        ("a", "product_issue"),
+        ("e", "how_to_question"),
+    ]
     assert requests[0].urgency == "high"
     assert DEFAULT_ACTIONABLE_TYPES == ("product_issue", "feature_request", "how_to_question")
     wider = theme_requests(conversations, rows, actionable_types=("billing_question",))
@@ -146,15 +204,21 @@ def _requests(*ids):
 
 
 def test_signature_rules_apply_to_any_engine():
-    engine = ScriptedEngine(themes={
-        "a": ThemeOutcome(conversation_id="a", theme=theme("csv_export_rows_missing")),
-        "b": ThemeOutcome(conversation_id="b", theme=theme("csv_exports_row_missing")),  # near-duplicate
-        "c": ThemeOutcome(conversation_id="c", theme=theme("export_issue")),  # generic: made specific
-        "d": ThemeOutcome(conversation_id="d", theme=theme("general_issue", component="general",
-                                                           symptoms=["hmm", "well"])),  # rejected
-        "e": ThemeOutcome(conversation_id="e", theme=theme("shift_swaps_stuck_approval", component="shift_swaps")),
-        "f": ThemeOutcome(conversation_id="f", error="model refused"),
-    })
+    engine = ScriptedEngine(
+        themes={
+            "a": ThemeOutcome(conversation_id="a", theme=theme("csv_export_rows_missing")),
+            "b": ThemeOutcome(conversation_id="b", theme=theme("csv_exports_row_missing")),  # near-duplicate
+            "c": ThemeOutcome(conversation_id="c", theme=theme("export_issue")),  # generic: made specific
+            "d": ThemeOutcome(
+                conversation_id="d",
+                theme=theme("general_issue", component="general", symptoms=["hmm", "well"]),
+            ),  # rejected
+            "e": ThemeOutcome(
+                conversation_id="e", theme=theme("shift_swaps_stuck_approval", component="shift_swaps")
+            ),
+            "f": ThemeOutcome(conversation_id="f", error="model refused"),
+        }
+    )
     batch = extract_themes(engine, _requests("a", "b", "c", "d", "e", "f", "g"), taxonomy=load_taxonomy())
     expected = {column.name for column in themes.columns} - {"pipeline_run_id"}
     assert all(set(row) == expected for row in batch.rows)
@@ -163,17 +227,26 @@ def test_signature_rules_apply_to_any_engine():
     assert rows["c"]["issue_signature"] == "export_missing_data"
     assert rows["d"]["issue_signature"] is None
     assert "generic signature 'general_issue' could not be made specific" in rows["d"]["error"]
-    assert (rows["e"]["issue_signature"], rows["e"]["matched_vocabulary"]) == ("shift_swap_approval_stuck", True)
+    assert (rows["e"]["issue_signature"], rows["e"]["matched_vocabulary"]) == (
+        "shift_swap_approval_stuck",
+        True,
+    )
     assert rows["a"]["matched_vocabulary"] is False
     assert rows["f"]["error"] == "model refused"
     assert rows["g"]["error"] == "engine scripted returned no theme for conversation g"
     assert batch.failures == 3
-    assert (rows["a"]["engine"], rows["a"]["model"], rows["a"]["final_type"]) == ("scripted", "model-t", "product_issue")
+    assert (rows["a"]["engine"], rows["a"]["model"], rows["a"]["final_type"]) == (
+        "scripted",
+        "model-t",
+        "product_issue",
+    )
 
 
 def test_near_duplicate_merging_does_not_depend_on_order():
     signatures = ["login_logged_out", "logins_logged_out", "logged_out_login", "login_logged_out"]
-    outcomes = {f"c{n}": ThemeOutcome(conversation_id=f"c{n}", theme=theme(s)) for n, s in enumerate(signatures)}
+    outcomes = {
+        f"c{n}": ThemeOutcome(conversation_id=f"c{n}", theme=theme(s)) for n, s in enumerate(signatures)
+    }
     ids = list(outcomes)
     results = []
     for seed in range(4):

@@ -30,8 +30,12 @@ def _write_set(folder):
     for record in records:
         body = record["source"]["body"][3:-4]
         group = next((name for name, bodies in GROUPS.items() if body in bodies), None)
-        kind = {"label_printing": "product_issue", "tracking_emails": "product_issue", "bulk_import": "feature_request",
-                "warehouse_how_to": "how_to_question"}.get(group, "general_inquiry")
+        kind = {
+            "label_printing": "product_issue",
+            "tracking_emails": "product_issue",
+            "bulk_import": "feature_request",
+            "warehouse_how_to": "how_to_question",
+        }.get(group, "general_inquiry")
         lines.append(json.dumps({"conversation_id": record["id"], "type": kind, "issue_group": group}))
     labels.write_text("\n".join(lines) + "\n")
     return conversations, labels
@@ -39,8 +43,17 @@ def _write_set(folder):
 
 def test_main_prints_the_figures(tmp_path, capsys):
     conversations, labels = _write_set(tmp_path)
-    status = evaluation.main(["--conversations", str(conversations), "--labels", str(labels), "--no-holdout",
-                              "--taxonomy", str(evaluation.settings.PACKAGE_DIR / "data" / "taxonomy.json")])
+    status = evaluation.main(
+        [
+            "--conversations",
+            str(conversations),
+            "--labels",
+            str(labels),
+            "--no-holdout",
+            "--taxonomy",
+            str(evaluation.settings.PACKAGE_DIR / "data" / "taxonomy.json"),
+        ]
+    )
     output = capsys.readouterr().out
     assert status == 0
     for figure in ("type accuracy", "macro-F1", "issue grouping (pairwise): precision", "recall", "F1"):
@@ -54,8 +67,9 @@ def test_holdout_folder_is_evaluated_with_its_own_or_an_empty_taxonomy(tmp_path,
     holdout = tmp_path / "holdout"
     holdout.mkdir()
     conversations, labels = _write_set(holdout)
-    status = evaluation.main(["--conversations", str(conversations), "--labels", str(labels),
-                              "--holdout", str(holdout)])
+    status = evaluation.main(
+        ["--conversations", str(conversations), "--labels", str(labels), "--holdout", str(holdout)]
+    )
     output = capsys.readouterr().out
     assert status == 0 and "holdout:" in output and "taxonomy: unknown product" in output
 
@@ -67,7 +81,9 @@ def test_bad_input_is_named(tmp_path, capsys):
     conversations, _ = _write_set(tmp_path)
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"conversation_id": "p01", "type": "spam"}\nnot json\n')
-    assert evaluation.main(["--conversations", str(conversations), "--labels", str(broken), "--no-holdout"]) == 2
+    assert (
+        evaluation.main(["--conversations", str(conversations), "--labels", str(broken), "--no-holdout"]) == 2
+    )
     assert "broken.jsonl:2: not a label line" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         evaluation.main(["--conversations", str(conversations)])

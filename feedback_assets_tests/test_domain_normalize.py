@@ -31,8 +31,11 @@ def test_fields_of_an_intercom_conversation():
     conversation = normalise_conversation(
         raw(
             subject="<b>Export</b> problem",
-            replies=[("admin", "<p>Thanks, looking into it.</p>"), ("user", "<p>It fails again.</p>"),
-                     ("bot", "<p>Rate us!</p>")],
+            replies=[
+                ("admin", "<p>Thanks, looking into it.</p>"),
+                ("user", "<p>It fails again.</p>"),
+                ("bot", "<p>Rate us!</p>"),
+            ],
             tags=["vip"],
         ),
         source="sample",
@@ -62,9 +65,15 @@ def test_internal_notes_are_not_support_replies():
 @pytest.mark.parametrize(
     ("html", "text"),
     [
-        ("Fish &amp; chips &lt;3 &quot;now&quot; &#39;ok&#39; &eacute;t&eacute; &#x1F600;", "Fish & chips <3 \"now\" 'ok' été 😀"),
+        (
+            "Fish &amp; chips &lt;3 &quot;now&quot; &#39;ok&#39; &eacute;t&eacute; &#x1F600;",
+            "Fish & chips <3 \"now\" 'ok' été 😀",
+        ),
         ("<div><p>Outer <b>bold <i>nested <u>deep</u></i></b> end</p></div>", "Outer bold nested deep end"),
-        ("line one<br>line two<br/>line three<p>para</p><p>next</p>", "line one line two line three para next"),
+        (
+            "line one<br>line two<br/>line three<p>para</p><p>next</p>",
+            "line one line two line three para next",
+        ),
         ("<ul><li>first</li><li>second</li></ul>", "first second"),
         ("  lots \n\n of \t whitespace  ", "lots of whitespace"),
         ("<style>p{color:red}</style><script>alert(1)</script>visible", "visible"),
@@ -86,17 +95,23 @@ def test_nul_control_characters_and_lone_surrogates_are_removed():
 
 
 def test_huge_bodies_are_capped_at_a_word_boundary():
-    conversation = normalise_conversation(raw(body="<p>" + "word " * 10_000 + "</p>",
-                                              replies=[("admin", "x " * 5_000)]), source="s")
+    conversation = normalise_conversation(
+        raw(body="<p>" + "word " * 10_000 + "</p>", replies=[("admin", "x " * 5_000)]), source="s"
+    )
     assert len(conversation.body) <= BODY_MAX_CHARS
     assert conversation.body.endswith("word…")
     assert len(conversation.support_messages[0]) <= MESSAGE_MAX_CHARS
 
 
 def test_empty_opening_body_uses_the_first_customer_part():
-    record = raw(body="", replies=[("admin", "<p>Hi, how can we help?</p>"),
-                                   ("user", "<p>How do I export timesheets?</p>"),
-                                   ("user", "<p>For last month</p>")])
+    record = raw(
+        body="",
+        replies=[
+            ("admin", "<p>Hi, how can we help?</p>"),
+            ("user", "<p>How do I export timesheets?</p>"),
+            ("user", "<p>For last month</p>"),
+        ],
+    )
     conversation = normalise_conversation(record, source="s")
     assert conversation.body == "How do I export timesheets?"
     assert conversation.customer_messages == ["For last month"]
@@ -115,7 +130,9 @@ def test_iso_timestamps_and_missing_updated_at_are_accepted():
     record["created_at"] = "2026-09-21T10:00:00Z"
     del record["updated_at"]
     conversation = normalise_conversation(record, source="s")
-    assert conversation.created_at == conversation.updated_at == datetime(2026, 9, 21, 10, tzinfo=timezone.utc)
+    assert (
+        conversation.created_at == conversation.updated_at == datetime(2026, 9, 21, 10, tzinfo=timezone.utc)
+    )
 
 
 @pytest.mark.parametrize(
@@ -129,10 +146,15 @@ def test_iso_timestamps_and_missing_updated_at_are_accepted():
         ({"id": "c9", "created_at": "yesterday"}, "conversation 'c9': created_at is not a unix timestamp"),
         ({"id": "c9"}, "conversation 'c9': created_at is missing"),
         ({"id": "c9", "created_at": -5}, "conversation 'c9': created_at is out of range"),
-        ({"id": "c9", "created_at": T0, "updated_at": True}, "conversation 'c9': updated_at is not a timestamp"),
+        (
+            {"id": "c9", "created_at": T0, "updated_at": True},
+            "conversation 'c9': updated_at is not a timestamp",
+        ),
         ({"id": "c9", "created_at": T0, "source": "email"}, "conversation 'c9': source is not an object"),
-        ({"id": "c9", "created_at": T0, "conversation_parts": {"conversation_parts": "x"}},
-         "conversation 'c9': conversation_parts is not a list"),
+        (
+            {"id": "c9", "created_at": T0, "conversation_parts": {"conversation_parts": "x"}},
+            "conversation 'c9': conversation_parts is not a list",
+        ),
         ({"id": "x" * 80, "created_at": T0}, "id longer than 64"),
     ],
 )
@@ -147,14 +169,18 @@ def test_a_batch_goes_on_past_malformed_records_and_reports_them():
     report = normalise_many(records, source="s")
     assert [c.conversation_id for c in report.conversations] == ["a", "c"]
     assert [(e.position, e.conversation_id) for e in report.errors] == [(1, None), (2, "b"), (4, None)]
-    assert report.errors[1].message == "record 2: conversation 'b': created_at is not a unix timestamp or ISO 8601 date ('never')"
+    assert (
+        report.errors[1].message
+        == "record 2: conversation 'b': created_at is not a unix timestamp or ISO 8601 date ('never')"
+    )
     assert "record 4" in report.errors[2].message and "without an 'id'" in report.errors[2].message
 
 
 def test_refetched_conversations_keep_their_latest_version_whatever_the_order():
     old = intercom_conversation("r1", updated_at=T0, body="<p>Export fails</p>")
-    new = intercom_conversation("r1", updated_at=T0 + 600, body="<p>Export fails</p>",
-                                replies=[("admin", "<p>Fixed now</p>")])
+    new = intercom_conversation(
+        "r1", updated_at=T0 + 600, body="<p>Export fails</p>", replies=[("admin", "<p>Fixed now</p>")]
+    )
     other = intercom_conversation("r0", updated_at=T0 - 7200, body="<p>Earlier</p>")
     for order in ([old, new, other], [new, other, old]):
         report = normalise_many(order, source="s")
@@ -181,6 +207,10 @@ def test_row_round_trip_ignores_extra_columns():
     row = conversation_row(conversation, QualityVerdict(passed=True))
     assert row["quality_pass"] is True and row["quality_reason"] is None
     # As a database row: extra columns, naive SQLite datetimes, JSON as text.
-    stored = {**row, "pipeline_run_id": 7, "created_at": row["created_at"].replace(tzinfo=None),
-              "support_messages": json.dumps(row["support_messages"])}
+    stored = {
+        **row,
+        "pipeline_run_id": 7,
+        "created_at": row["created_at"].replace(tzinfo=None),
+        "support_messages": json.dumps(row["support_messages"]),
+    }
     assert conversation_from_row(stored) == conversation

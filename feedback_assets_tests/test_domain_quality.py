@@ -12,10 +12,18 @@ from feedback_assets.domain.models import Conversation
 NOW = datetime(2026, 9, 21, tzinfo=timezone.utc)
 
 
-def conversation(body="The payroll export leaves out overtime hours.", author="user",
-                 delivered="customer_initiated") -> Conversation:
-    return Conversation(conversation_id="q1", source="s", created_at=NOW, updated_at=NOW, author_type=author,
-                        delivered_as=delivered, body=body)
+def conversation(
+    body="The payroll export leaves out overtime hours.", author="user", delivered="customer_initiated"
+) -> Conversation:
+    return Conversation(
+        conversation_id="q1",
+        source="s",
+        created_at=NOW,
+        updated_at=NOW,
+        author_type=author,
+        delivered_as=delivered,
+        body=body,
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,16 @@ from feedback_assets.domain.resolution import PHRASES_PATH, detect_resolution, l
         (["I’ve processed your refund — 5 to 10 days."], "refund_processed", "billing_question"),
         (["I sent you a reset link, please check your inbox."], "password_reset", "account_issue"),
         (["Thanks! This is a known   bug and our engineers are on it."], "bug_confirmed", "product_issue"),
-        (["Here is our help center article on templates: https://help.example/t"], "docs_link_sent", "how_to_question"),
-        (["That isn't something we support today, but I've passed your feedback to the team."],
-         "feature_not_available", "feature_request"),
+        (
+            ["Here is our help center article on templates: https://help.example/t"],
+            "docs_link_sent",
+            "how_to_question",
+        ),
+        (
+            ["That isn't something we support today, but I've passed your feedback to the team."],
+            "feature_not_available",
+            "feature_request",
+        ),
         (["I've escalated this to our second line."], "escalated", None),
     ],
 )
@@ -46,8 +53,15 @@ def test_phrases_match_whole_words_only():
 def test_phrase_file_entries_are_checked(tmp_path):
     assert load_rules(PHRASES_PATH)
     bad = tmp_path / "phrases.json"
-    bad.write_text(json.dumps({"resolutions": [{"action": "x", "category": "y", "suggested_type": "nonsense",
-                                                "phrases": ["a"]}]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "resolutions": [
+                    {"action": "x", "category": "y", "suggested_type": "nonsense", "phrases": ["a"]}
+                ]
+            }
+        )
+    )
     with pytest.raises(ValueError, match=r"resolutions\[0\] \(x\): unknown suggested_type 'nonsense'"):
         load_rules(bad)
     bad.write_text(json.dumps({"resolutions": [{"action": "x", "category": "y", "phrases": []}]}))
@@ -59,7 +73,10 @@ def test_phrase_file_entries_are_checked(tmp_path):
 
 
 def test_automatic_acknowledgements_are_skipped():
-    auto = "Hi there 👋 Our team will be with you shortly. In the meantime, our help center might have the answer."
+    auto = (
+        "Hi there 👋 Our team will be with you shortly. "
+        "In the meantime, our help center might have the answer."
+    )
     assert detect_resolution([auto]) is None
     assert detect_resolution([auto, "I've processed a refund for you."]).action == "refund_processed"
 

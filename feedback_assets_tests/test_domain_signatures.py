@@ -20,15 +20,28 @@ from feedback_assets.domain.taxonomy import load_taxonomy
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Shift Swap -- Stuck!", "shift_swap_stuck"), ("__export__fails__", "export_fails"),
-     ("42_export_fails", "export_fails"), ("a_" + "b" * 100, "a")],
+    [
+        ("Shift Swap -- Stuck!", "shift_swap_stuck"),
+        ("__export__fails__", "export_fails"),
+        ("42_export_fails", "export_fails"),
+        ("a_" + "b" * 100, "a"),
+    ],
 )
 def test_normalise_signature(raw, expected):
     assert normalise_signature(raw) == expected
 
 
-@pytest.mark.parametrize("signature", ["billing_question", "general_feedback", "login_issue", "export_problems",
-                                        "other_misc", "general_export_slow"])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "billing_question",
+        "general_feedback",
+        "login_issue",
+        "export_problems",
+        "other_misc",
+        "general_export_slow",
+    ],
+)
 def test_generic_forms_are_recognised(signature):
     assert is_generic(signature)
     assert "generic" in signature_problem(signature)
@@ -45,7 +58,12 @@ def test_malformed_forms_are_named(signature):
         ("csv_export_slow", "csv_export", [], "csv_export_slow"),
         ("login_issue", "login", ["users are logged out every hour", "x"], "login_logged_out"),
         ("general_issue", "payroll_export", ["export is missing hours", "x"], "payroll_export_missing_data"),
-        ("shift_templates_question", "schedule_templates", ["cannot find the button", "x"], "shift_templates_unclear"),
+        (
+            "shift_templates_question",
+            "schedule_templates",
+            ["cannot find the button", "x"],
+            "shift_templates_unclear",
+        ),
         ("templates_question", "schedule_templates", ["where is it", "x"], "templates_unclear"),
         ("timesheet_approval_issue", "timesheets", ["x", "y"], "timesheet_approval"),
     ],
@@ -55,7 +73,9 @@ def test_generic_signatures_are_made_specific(signature, component, symptoms, ex
 
 
 def test_a_signature_with_nothing_specific_is_rejected_with_its_name():
-    with pytest.raises(SignatureRejected, match="generic signature 'general_issue' could not be made specific"):
+    with pytest.raises(
+        SignatureRejected, match="generic signature 'general_issue' could not be made specific"
+    ):
         make_specific("general_issue", component="general", symptoms=["hmm", "well"])
 
 
@@ -66,19 +86,33 @@ def test_canonicalisation_against_the_vocabulary():
     assert canonicalise("shift_swaps_stuck_approval", taxonomy) == ("shift_swap_approval_stuck", True)
     # Close enough within the same component.
     assert canonicalise("shift_swap_approval_stuck_pending", taxonomy, component="shift_swaps") == (
-        "shift_swap_approval_stuck", True)
+        "shift_swap_approval_stuck",
+        True,
+    )
     assert canonicalise("shift_swap_approval_stuck_pending", taxonomy, component="timesheets") == (
-        "shift_swap_approval_stuck_pending", False)
+        "shift_swap_approval_stuck_pending",
+        False,
+    )
     assert canonicalise("kiosk_camera_blurry", taxonomy) == ("kiosk_camera_blurry", False)
 
 
 def test_near_duplicates_merge_to_the_most_frequent_whatever_the_order():
-    counts = {"shift_swap_fails": 3, "shift_swaps_failing": 2, "swap_shift_fail": 1, "login_error": 1,
-              "timesheet_export_missing_hours": 2, "timesheet_export_missing_hours_overtime": 1}
-    expected = {"shift_swap_fails": "shift_swap_fails", "shift_swaps_failing": "shift_swap_fails",
-                "swap_shift_fail": "shift_swap_fails", "login_error": "login_error",
-                "timesheet_export_missing_hours": "timesheet_export_missing_hours",
-                "timesheet_export_missing_hours_overtime": "timesheet_export_missing_hours"}
+    counts = {
+        "shift_swap_fails": 3,
+        "shift_swaps_failing": 2,
+        "swap_shift_fail": 1,
+        "login_error": 1,
+        "timesheet_export_missing_hours": 2,
+        "timesheet_export_missing_hours_overtime": 1,
+    }
+    expected = {
+        "shift_swap_fails": "shift_swap_fails",
+        "shift_swaps_failing": "shift_swap_fails",
+        "swap_shift_fail": "shift_swap_fails",
+        "login_error": "login_error",
+        "timesheet_export_missing_hours": "timesheet_export_missing_hours",
+        "timesheet_export_missing_hours_overtime": "timesheet_export_missing_hours",
+    }
     items = list(counts.items())
     for seed in range(5):
         random.Random(seed).shuffle(items)

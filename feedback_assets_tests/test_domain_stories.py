@@ -36,25 +36,47 @@ def rows_for(groups: dict[str, list[tuple[str, str, int]]], run_id=1):
     for signature, members in groups.items():
         for conversation_id, urgency, length in members:
             body = (f"{conversation_id} reports {signature} " + "detail " * length)[: max(length, 1)]
-            conversation_rows.append({"pipeline_run_id": run_id, "conversation_id": conversation_id, "body": body})
-            classification_rows.append({"pipeline_run_id": run_id, "conversation_id": conversation_id,
-                                        "urgency": urgency, "final_type": "product_issue"})
-            theme_rows.append({
-                "pipeline_run_id": run_id, "conversation_id": conversation_id, "issue_signature": signature,
-                "product_area": "reporting", "component": "csv_export", "user_intent": f"Fix {signature}",
-                "symptoms": ["rows missing", f"seen by {conversation_id}"], "affected_flow": "Export",
-                "root_cause_hypothesis": "A filter", "final_type": "product_issue", "error": None,
-            })
+            conversation_rows.append(
+                {"pipeline_run_id": run_id, "conversation_id": conversation_id, "body": body}
+            )
+            classification_rows.append(
+                {
+                    "pipeline_run_id": run_id,
+                    "conversation_id": conversation_id,
+                    "urgency": urgency,
+                    "final_type": "product_issue",
+                }
+            )
+            theme_rows.append(
+                {
+                    "pipeline_run_id": run_id,
+                    "conversation_id": conversation_id,
+                    "issue_signature": signature,
+                    "product_area": "reporting",
+                    "component": "csv_export",
+                    "user_intent": f"Fix {signature}",
+                    "symptoms": ["rows missing", f"seen by {conversation_id}"],
+                    "affected_flow": "Export",
+                    "root_cause_hypothesis": "A filter",
+                    "final_type": "product_issue",
+                    "error": None,
+                }
+            )
     return theme_rows, conversation_rows, classification_rows
 
 
 def test_group_size_decides_candidate_or_orphan():
-    theme_rows, conversation_rows, classification_rows = rows_for({
-        "export_rows_missing": [("a1", "normal", 50), ("a2", "normal", 50), ("a3", "normal", 50)],
-        "login_logged_out": [("b1", "high", 50), ("b2", "normal", 50)],
-    }, run_id=5)
+    theme_rows, conversation_rows, classification_rows = rows_for(
+        {
+            "export_rows_missing": [("a1", "normal", 50), ("a2", "normal", 50), ("a3", "normal", 50)],
+            "login_logged_out": [("b1", "high", 50), ("b2", "normal", 50)],
+        },
+        run_id=5,
+    )
     build = build_stories(5, theme_rows, conversation_rows, classification_rows)
-    status = {story["issue_signature"]: (story["status"], story["conversation_count"]) for story in build.stories}
+    status = {
+        story["issue_signature"]: (story["status"], story["conversation_count"]) for story in build.stories
+    }
     assert status == {"export_rows_missing": ("candidate", 3), "login_logged_out": ("orphan", 2)}
     assert build.stories[0]["issue_signature"] == "export_rows_missing"  # candidates first
     larger = build_stories(5, theme_rows, conversation_rows, classification_rows, min_group_size=4)
@@ -70,13 +92,30 @@ def test_rows_have_the_table_columns_and_deterministic_ids():
     expected_id = str(uuid.uuid5(STORY_NAMESPACE, "5/export_rows_missing"))
     assert build.stories[0]["id"] == build.evidence[0]["story_id"] == expected_id
     assert build_stories(5, *data) == build
-    assert build_stories(6, *rows_for({"export_rows_missing": [("a1", "normal", 50)]}, run_id=6)).stories[0]["id"] != expected_id
+    assert (
+        build_stories(6, *rows_for({"export_rows_missing": [("a1", "normal", 50)]}, run_id=6)).stories[0][
+            "id"
+        ]
+        != expected_id
+    )
 
 
 def test_evidence_lists_every_conversation_and_at_most_five_bounded_excerpts():
-    members = [(f"c{n}", urgency, length) for n, (urgency, length) in enumerate(
-        [("low", 900), ("normal", 120), ("critical", 40), ("high", 2000), ("normal", 800), ("normal", 800),
-         ("low", 10), ("high", 300)])]
+    members = [
+        (f"c{n}", urgency, length)
+        for n, (urgency, length) in enumerate(
+            [
+                ("low", 900),
+                ("normal", 120),
+                ("critical", 40),
+                ("high", 2000),
+                ("normal", 800),
+                ("normal", 800),
+                ("low", 10),
+                ("high", 300),
+            ]
+        )
+    ]
     theme_rows, conversation_rows, classification_rows = rows_for({"export_rows_missing": members})
     build = build_stories(1, theme_rows, conversation_rows, classification_rows)
     assert EXCERPT_MAX_CHARS == SCHEMA_EXCERPT_MAX == 500 and MAX_EXCERPTS == 5
@@ -96,8 +135,12 @@ def test_evidence_lists_every_conversation_and_at_most_five_bounded_excerpts():
 
 
 def test_themes_with_errors_are_left_out():
-    theme_rows, conversation_rows, classification_rows = rows_for({"export_rows_missing": [("a1", "normal", 50)]})
-    theme_rows.append({"pipeline_run_id": 1, "conversation_id": "x", "issue_signature": None, "error": "refused"})
+    theme_rows, conversation_rows, classification_rows = rows_for(
+        {"export_rows_missing": [("a1", "normal", 50)]}
+    )
+    theme_rows.append(
+        {"pipeline_run_id": 1, "conversation_id": "x", "issue_signature": None, "error": "refused"}
+    )
     conversation_rows.append({"pipeline_run_id": 1, "conversation_id": "x", "body": "?"})
     build = build_stories(1, theme_rows, conversation_rows, classification_rows)
     assert [row["conversation_id"] for row in build.evidence] == ["a1"]
@@ -110,7 +153,9 @@ def test_bad_run_ids_are_refused(run_id):
 
 
 def test_rows_of_another_run_are_refused_naming_both_runs():
-    theme_rows, conversation_rows, classification_rows = rows_for({"x_fails": [("a1", "normal", 5)]}, run_id=3)
+    theme_rows, conversation_rows, classification_rows = rows_for(
+        {"x_fails": [("a1", "normal", 5)]}, run_id=3
+    )
     with pytest.raises(ValueError, match=r"theme rows of run\(s\) \[3\] given to build stories of run 4"):
         build_stories(4, theme_rows, conversation_rows, classification_rows)
 
@@ -123,8 +168,16 @@ def test_themes_need_their_conversation():
 
 @pytest.mark.parametrize(
     ("urgencies", "level"),
-    [(["critical"] * 3, "critical"), (["high"] * 3, "high"), (["normal"] * 15, "high"), (["normal"] * 3, "normal"),
-     (["critical"], "high"), (["normal"], "low"), (["low"] * 3, "low"), ([None, "normal", "normal"], "normal")],
+    [
+        (["critical"] * 3, "critical"),
+        (["high"] * 3, "high"),
+        (["normal"] * 15, "high"),
+        (["normal"] * 3, "normal"),
+        (["critical"], "high"),
+        (["normal"], "low"),
+        (["low"] * 3, "low"),
+        ([None, "normal", "normal"], "normal"),
+    ],
 )
 def test_priority_from_urgency_and_size(urgencies, level):
     assert priority(urgencies)[0] == level
@@ -143,10 +196,12 @@ class SplittingEngine:
 
 
 def _review_data():
-    theme_rows, conversation_rows, classification_rows = rows_for({
-        "export_rows_missing": [(f"a{n}", "normal", 50) for n in range(5)],
-        "tiny_group_fails": [("t1", "normal", 50)],
-    })
+    theme_rows, conversation_rows, classification_rows = rows_for(
+        {
+            "export_rows_missing": [(f"a{n}", "normal", 50) for n in range(5)],
+            "tiny_group_fails": [("t1", "normal", 50)],
+        }
+    )
     for row in conversation_rows:
         row.update(source="test", created_at=NOW, updated_at=NOW, support_messages=[])
     return theme_rows, conversation_rows, classification_rows
@@ -155,7 +210,9 @@ def _review_data():
 def test_a_review_can_split_a_candidate_group():
     engine = SplittingEngine(StoryReview(decision="split", reason="two causes", groups=[["a3", "a4"]]))
     build = build_stories(1, *_review_data(), engine=engine)
-    assert engine.asked == [("export_rows_missing", ["a0", "a1", "a2", "a3", "a4"])]  # orphans are not reviewed
+    assert engine.asked == [
+        ("export_rows_missing", ["a0", "a1", "a2", "a3", "a4"])
+    ]  # orphans are not reviewed
     counts = {story["issue_signature"]: story["conversation_count"] for story in build.stories}
     assert counts == {"export_rows_missing": 3, "export_rows_missing_part1": 2, "tiny_group_fails": 1}
     assert build.review_notes == ["export_rows_missing: split into 1 (two causes)"]
@@ -164,7 +221,10 @@ def test_a_review_can_split_a_candidate_group():
 def test_an_inconsistent_review_is_ignored_with_a_note():
     engine = SplittingEngine(StoryReview(decision="split", reason="?", groups=[["a1", "zz"]]))
     build = build_stories(1, *_review_data(), engine=engine)
-    assert {story["issue_signature"] for story in build.stories} == {"export_rows_missing", "tiny_group_fails"}
+    assert {story["issue_signature"] for story in build.stories} == {
+        "export_rows_missing",
+        "tiny_group_fails",
+    }
     assert "split ignored" in build.review_notes[0]
 
 
@@ -179,16 +239,23 @@ def test_the_domain_chain_fits_the_database_and_rebuilds_identically(db):
     conversation_rows = [conversation_row(c, v) for c, v in zip(conversations, verdicts)]
     built = build_stories(run.id, themed.rows, conversation_rows, classified.rows, min_group_size=2)
     assert any(story["status"] == "candidate" for story in built.stories)
-    replace_partitions(db, run.id, {
-        "conversations": conversation_rows,
-        "classifications": classified.rows,
-        "themes": themed.rows,
-        "stories": built.stories,
-        "story_evidence": built.evidence,
-    })
-    stored = {name: read_partition(db, name, run.id) for name in ("conversations", "classifications", "themes")}
-    rebuilt = build_stories(run.id, stored["themes"], stored["conversations"], stored["classifications"],
-                            min_group_size=2)
+    replace_partitions(
+        db,
+        run.id,
+        {
+            "conversations": conversation_rows,
+            "classifications": classified.rows,
+            "themes": themed.rows,
+            "stories": built.stories,
+            "story_evidence": built.evidence,
+        },
+    )
+    stored = {
+        name: read_partition(db, name, run.id) for name in ("conversations", "classifications", "themes")
+    }
+    rebuilt = build_stories(
+        run.id, stored["themes"], stored["conversations"], stored["classifications"], min_group_size=2
+    )
     assert rebuilt == built
     assert len(read_partition(db, "story_evidence", run.id)) == len(themed.rows)
     assert QualityVerdict(passed=True) in verdicts

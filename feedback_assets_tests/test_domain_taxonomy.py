@@ -18,11 +18,19 @@ from feedback_assets.domain.text import StemIndex
 MINIMAL = {
     "product": "Teapot",
     "areas": [{"name": "brewing", "components": [{"name": "kettle", "keywords": ["kettle", "boil"]}]}],
-    "vocabulary": [{
-        "signature": "kettle_boil_dry", "product_area": "brewing", "component": "kettle", "title": "Boils dry",
-        "user_intent": "Boil water safely", "match": [["kettle", "boil"], ["dry", "empty"]],
-        "symptoms": ["kettle runs dry", "smell of burning"], "affected_flow": "Boil", "root_cause_hypothesis": "x",
-    }],
+    "vocabulary": [
+        {
+            "signature": "kettle_boil_dry",
+            "product_area": "brewing",
+            "component": "kettle",
+            "title": "Boils dry",
+            "user_intent": "Boil water safely",
+            "match": [["kettle", "boil"], ["dry", "empty"]],
+            "symptoms": ["kettle runs dry", "smell of burning"],
+            "affected_flow": "Boil",
+            "root_cause_hypothesis": "x",
+        }
+    ],
 }
 
 
@@ -46,11 +54,17 @@ def test_path_comes_from_the_argument_or_the_environment(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda t: t["vocabulary"][0].update(component="spout"), "vocabulary[0] (kettle_boil_dry): component brewing/spout is not in areas"),
+        (
+            lambda t: t["vocabulary"][0].update(component="spout"),
+            "vocabulary[0] (kettle_boil_dry): component brewing/spout is not in areas",
+        ),
         (lambda t: t["vocabulary"][0].update(signature="kettle_issue"), "is generic"),
         (lambda t: t["vocabulary"][0].update(signature="Kettle Dry"), "not lowercase snake_case"),
         (lambda t: t["vocabulary"][0].update(symptoms=["one"]), "vocabulary.0.symptoms"),
-        (lambda t: t["vocabulary"].append(dict(t["vocabulary"][0])), "signature kettle_boil_dry appears twice"),
+        (
+            lambda t: t["vocabulary"].append(dict(t["vocabulary"][0])),
+            "signature kettle_boil_dry appears twice",
+        ),
         (lambda t: t["areas"][0].update(name="Brewing Area"), "not lowercase snake_case"),
         (lambda t: t["vocabulary"][0].update(match=[["!!"]]), "match group needs at least one phrase"),
     ],

@@ -23,7 +23,9 @@ class ClassificationBatch:
     failures: int = 0
 
 
-def _row(engine: Engine, conversation: Conversation, outcome: ClassificationOutcome | None, error: str | None) -> dict[str, Any]:
+def _row(
+    engine: Engine, conversation: Conversation, outcome: ClassificationOutcome | None, error: str | None
+) -> dict[str, Any]:
     resolution = detect_resolution(conversation.support_messages)
     first = outcome.stage1 if outcome and not error else None
     second = outcome.stage2 if first else None
@@ -37,7 +39,9 @@ def _row(engine: Engine, conversation: Conversation, outcome: ClassificationOutc
         "key_signals": list(first.key_signals) if first else None,
         "stage2_type": second.conversation_type if second else None,
         "stage2_confidence": second.confidence if second else None,
-        "classification_changed": (second.conversation_type != first.conversation_type) if second and first else None,
+        "classification_changed": (
+            (second.conversation_type != first.conversation_type) if second and first else None
+        ),
         "disambiguation_level": second.disambiguation_level if second else None,
         "customer_said": second.customer_said if second else None,
         "support_revealed": second.support_revealed if second else None,
@@ -69,7 +73,9 @@ def classify_conversations(engine: Engine, conversations: Sequence[Conversation]
     for conversation in conversations:
         outcome = outcomes.get(conversation.conversation_id)
         if outcome is None:
-            error = f"engine {engine.name} returned no outcome for conversation {conversation.conversation_id}"
+            error = (
+                f"engine {engine.name} returned no outcome for conversation {conversation.conversation_id}"
+            )
         elif outcome.error:
             error = outcome.error
         elif outcome.stage1 is None:

@@ -154,7 +154,9 @@ def parse_timestamp(value: object, *, name: str, conversation_id: str) -> dateti
     problem = None
     if isinstance(value, bool) or value is None:
         problem = "is missing" if value is None else f"is not a timestamp ({value!r})"
-    elif isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value)):
+    elif isinstance(value, (int, float)) or (
+        isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value)
+    ):
         seconds = float(value)
         if not math.isfinite(seconds) or not _EARLIEST <= seconds < _LATEST:
             problem = f"is out of range ({value!r} unix seconds)"
@@ -166,7 +168,11 @@ def parse_timestamp(value: object, *, name: str, conversation_id: str) -> dateti
         except ValueError:
             problem = f"is not a unix timestamp or ISO 8601 date ({value[:40]!r})"
         else:
-            return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+            return (
+                parsed.replace(tzinfo=timezone.utc)
+                if parsed.tzinfo is None
+                else parsed.astimezone(timezone.utc)
+            )
     else:
         problem = f"is not a timestamp (got {type(value).__name__})"
     raise MalformedConversation(f"conversation {conversation_id!r}: {name} {problem}", conversation_id)
@@ -206,7 +212,8 @@ def _parts(raw: Mapping[str, Any], conversation_id: str) -> list[Mapping[str, An
         return []
     if not isinstance(parts, list):
         raise MalformedConversation(
-            f"conversation {conversation_id!r}: conversation_parts is not a list (got {type(parts).__name__})",
+            f"conversation {conversation_id!r}: conversation_parts is not a list "
+            f"(got {type(parts).__name__})",
             conversation_id,
         )
     return [part for part in parts if isinstance(part, Mapping)]
@@ -257,8 +264,9 @@ def normalise_conversation(raw: object, *, source: str) -> Conversation:
     for part in _parts(raw, conversation_id):
         if str(part.get("part_type") or "").lower() in HIDDEN_PART_TYPES:
             continue
-        text = html_to_text(part.get("body") if isinstance(part.get("body"), str) else None,
-                            limit=MESSAGE_MAX_CHARS)
+        text = html_to_text(
+            part.get("body") if isinstance(part.get("body"), str) else None, limit=MESSAGE_MAX_CHARS
+        )
         if not text:
             continue
         author = _author_type(part)
@@ -339,7 +347,8 @@ def _json_list(value: object) -> list[str]:
 
 
 def conversation_from_row(row: Mapping[str, Any]) -> Conversation:
-    """A ``conversations`` table row (as a dict) → Conversation; extra columns (run id, quality) are ignored."""
+    """A ``conversations`` table row (as a dict) → Conversation; extra columns (run id, quality verdict)
+    are ignored."""
     conversation_id = str(row["conversation_id"])
     return Conversation(
         conversation_id=conversation_id,

@@ -23,15 +23,13 @@ CUSTOMER_AUTHOR_TYPES = frozenset({"user", "lead", "contact"})
 CUSTOMER_INITIATED = "customer_initiated"
 
 # Words that make up openers carrying no request ("Hi there! Anyone around?"), in a few languages.
-_GREETING_WORDS = frozenset(
-    """
+_GREETING_WORDS = frozenset("""
     hi hello hey heya hiya yo howdy greetings morning afternoon evening good day there team all everyone
     folks guys anyone someone somebody around here available online is are you can could i we have a quick
     question help me please pls plz thanks thank thx ty ok okay hope doing well how's it going
     hola buenos buenas dias tardes bonjour salut bonsoir hallo guten tag morgen olá ola oi bom dia ciao
     buongiorno hej moin
-    """.split()
-)
+    """.split())
 
 
 _STRETCHED = re.compile(r"(\w)\1{2,}")

@@ -83,7 +83,9 @@ def human_replies(support_messages: Sequence[str], *, rules: Rules | None = None
     return [message for message in lowered if marker is None or not marker.search(message)]
 
 
-def detect_resolution(support_messages: Sequence[str], *, rules: Rules | None = None) -> ResolutionSignal | None:
+def detect_resolution(
+    support_messages: Sequence[str], *, rules: Rules | None = None
+) -> ResolutionSignal | None:
     """The resolution support's (non-automatic) replies describe, or None when no phrase matches."""
     if not support_messages:
         return None

@@ -25,9 +25,33 @@ from feedback_assets.domain.text import HOW_TO_SYMPTOM, StemIndex, main_symptom,
 if TYPE_CHECKING:
     from feedback_assets.domain.taxonomy import Taxonomy
 
-GENERIC_SUFFIXES = frozenset({"issue", "issues", "problem", "problems", "bug", "bugs", "trouble", "inquiry",
-                              "enquiry", "feedback", "misc", "other", "question", "questions"})
-GENERIC_WORDS = GENERIC_SUFFIXES | {"general", "generic", "miscellaneous", "unknown", "various", "support", "help"}
+GENERIC_SUFFIXES = frozenset(
+    {
+        "issue",
+        "issues",
+        "problem",
+        "problems",
+        "bug",
+        "bugs",
+        "trouble",
+        "inquiry",
+        "enquiry",
+        "feedback",
+        "misc",
+        "other",
+        "question",
+        "questions",
+    }
+)
+GENERIC_WORDS = GENERIC_SUFFIXES | {
+    "general",
+    "generic",
+    "miscellaneous",
+    "unknown",
+    "various",
+    "support",
+    "help",
+}
 QUESTION_SUFFIXES = frozenset({"question", "questions"})
 VOCABULARY_SIMILARITY = 0.75
 """Stem overlap (Jaccard) at which a signature of the same component is read as a vocabulary entry."""
@@ -40,7 +64,8 @@ class SignatureRejected(ValueError):
 
 
 def normalise_signature(raw: str) -> str:
-    """Lowercase snake_case: non-alphanumerics become "_", runs collapse, cut to the length limit on a word."""
+    """Lowercase snake_case: non-alphanumerics become "_", runs collapse, cut to the length limit at a
+    word."""
     value = re.sub(r"[^a-z0-9]+", "_", raw.lower()).strip("_")
     value = re.sub(r"^[0-9_]+", "", value)  # must start with a letter
     if len(value) > SIGNATURE_MAX_CHARS:

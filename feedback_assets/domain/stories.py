@@ -79,20 +79,27 @@ def _humanise(signature: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _excerpt_order(conversation_ids: Sequence[str], conversations: Mapping[str, Mapping[str, Any]],
-                   classifications: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _excerpt_order(
+    conversation_ids: Sequence[str],
+    conversations: Mapping[str, Mapping[str, Any]],
+    classifications: Mapping[str, Mapping[str, Any]],
+) -> list[str]:
     def key(conversation_id: str) -> tuple:
         urgency = classifications.get(conversation_id, {}).get("urgency") or "normal"
         body = conversations[conversation_id].get("body") or ""
         # More urgent first, then the more informative (longer, up to the excerpt size), then by id.
-        return (_URGENCY_ORDER.index(urgency) if urgency in _URGENCY_ORDER else 2,
-                -min(len(body), EXCERPT_MAX_CHARS), conversation_id)
+        return (
+            _URGENCY_ORDER.index(urgency) if urgency in _URGENCY_ORDER else 2,
+            -min(len(body), EXCERPT_MAX_CHARS),
+            conversation_id,
+        )
 
     return sorted(conversation_ids, key=key)
 
 
-def _description(themes: Sequence[Mapping[str, Any]], urgencies: Counter, types: Counter, status: str,
-                 min_group_size: int) -> str:
+def _description(
+    themes: Sequence[Mapping[str, Any]], urgencies: Counter, types: Counter, status: str, min_group_size: int
+) -> str:
     intent = _most_common(theme.get("user_intent") for theme in themes)
     symptoms = _top_symptoms(themes)
     lines = [f"**User intent:** {intent}", "", "**Symptoms:**", *(f"- {symptom}" for symptom in symptoms), ""]
@@ -119,8 +126,13 @@ def _top_symptoms(themes: Sequence[Mapping[str, Any]], limit: int = 4) -> list[s
     return sorted(counts, key=lambda symptom: (-counts[symptom], symptom))[:limit]
 
 
-def _review_groups(engine: Engine, signature: str, conversation_ids: list[str], requests: Mapping[str, ThemeRequest],
-                   notes: list[str]) -> list[tuple[str, list[str]]]:
+def _review_groups(
+    engine: Engine,
+    signature: str,
+    conversation_ids: list[str],
+    requests: Mapping[str, ThemeRequest],
+    notes: list[str],
+) -> list[tuple[str, list[str]]]:
     review: StoryReview | None = engine.review_story(signature, [requests[c] for c in conversation_ids])
     if review is None or review.decision == "keep":
         if review is not None:
@@ -131,7 +143,9 @@ def _review_groups(engine: Engine, signature: str, conversation_ids: list[str], 
     if not review.groups or not set(placed) <= members or len(placed) != len(set(placed)):
         notes.append(f"{signature}: split ignored, its groups are empty, overlap or name other conversations")
         return [(signature, conversation_ids)]
-    groups = [(f"{signature}_part{number}", sorted(group)) for number, group in enumerate(review.groups, 1) if group]
+    groups = [
+        (f"{signature}_part{number}", sorted(group)) for number, group in enumerate(review.groups, 1) if group
+    ]
     rest = sorted(members - set(placed))
     notes.append(f"{signature}: split into {len(groups)} ({review.reason})")
     return ([(signature, rest)] if rest else []) + groups
@@ -152,12 +166,19 @@ def build_stories(
         raise ValueError(f"run id must be a positive integer, got {run_id!r}")
     if min_group_size < 1:
         raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
-    for name, rows in (("theme", theme_rows), ("conversation", conversation_rows),
-                       ("classification", classification_rows)):
+    for name, rows in (
+        ("theme", theme_rows),
+        ("conversation", conversation_rows),
+        ("classification", classification_rows),
+    ):
         _check_run(run_id, name, rows)
     conversations = {row["conversation_id"]: row for row in conversation_rows}
     classifications = {row["conversation_id"]: row for row in classification_rows}
-    themes = {row["conversation_id"]: row for row in theme_rows if not row.get("error") and row.get("issue_signature")}
+    themes = {
+        row["conversation_id"]: row
+        for row in theme_rows
+        if not row.get("error") and row.get("issue_signature")
+    }
     missing = sorted(set(themes) - set(conversations))
     if missing:
         raise ValueError(f"themes of run {run_id} without a conversation row: {', '.join(missing[:20])}")
@@ -182,8 +203,10 @@ def build_stories(
     for signature, members in groups:
         group_themes = [themes[c] for c in members]
         urgencies = Counter(classifications.get(c, {}).get("urgency") or "normal" for c in members)
-        types = Counter(themes[c].get("final_type") or classifications.get(c, {}).get("final_type") or "unknown"
-                        for c in members)
+        types = Counter(
+            themes[c].get("final_type") or classifications.get(c, {}).get("final_type") or "unknown"
+            for c in members
+        )
         level, score = priority(classifications.get(c, {}).get("urgency") for c in members)
         status = "candidate" if len(members) >= min_group_size else "orphan"
         identifier = story_id(run_id, signature)
@@ -210,25 +233,35 @@ def build_stories(
             body = (conversations[conversation_id].get("body") or "").strip()
             rank = excerpts + 1 if body and excerpts < MAX_EXCERPTS else None
             excerpts += rank is not None
-            evidence.append({
-                "story_id": identifier,
-                "conversation_id": conversation_id,
-                "pipeline_run_id": run_id,
-                "excerpt": truncate(body, EXCERPT_MAX_CHARS) if rank else None,
-                "excerpt_rank": rank,
-            })
+            evidence.append(
+                {
+                    "story_id": identifier,
+                    "conversation_id": conversation_id,
+                    "pipeline_run_id": run_id,
+                    "excerpt": truncate(body, EXCERPT_MAX_CHARS) if rank else None,
+                    "excerpt_rank": rank,
+                }
+            )
         stories.append((story, evidence))
 
-    stories.sort(key=lambda pair: (pair[0]["status"] != "candidate", -pair[0]["priority_score"],
-                                   pair[0]["issue_signature"]))
+    stories.sort(
+        key=lambda pair: (
+            pair[0]["status"] != "candidate",
+            -pair[0]["priority_score"],
+            pair[0]["issue_signature"],
+        )
+    )
     for story, evidence in stories:
         build.stories.append(story)
         build.evidence.extend(evidence)
     return build
 
 
-def _requests(themes: Mapping[str, Mapping[str, Any]], conversations: Mapping[str, Mapping[str, Any]],
-              classifications: Mapping[str, Mapping[str, Any]]) -> dict[str, ThemeRequest]:
+def _requests(
+    themes: Mapping[str, Mapping[str, Any]],
+    conversations: Mapping[str, Mapping[str, Any]],
+    classifications: Mapping[str, Mapping[str, Any]],
+) -> dict[str, ThemeRequest]:
     requests = {}
     for conversation_id, theme in themes.items():
         classification = classifications.get(conversation_id, {})

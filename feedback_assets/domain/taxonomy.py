@@ -150,7 +150,9 @@ class Taxonomy:
                 raise ValueError(f"{where}: vocabulary[{number}]: signature {entry.signature} appears twice")
             signatures.add(entry.signature)
 
-        components = tuple((area.name, component.name) for area in spec.areas for component in area.components)
+        components = tuple(
+            (area.name, component.name) for area in spec.areas for component in area.components
+        )
         component_specs = [component for area in spec.areas for component in area.components]
         keywords = PhraseIndex(
             ((number, phrase), phrase_stems(phrase))
@@ -175,7 +177,9 @@ class Taxonomy:
 
     def component_description(self, component: str) -> str:
         """The description of ``component`` ("" for a component the taxonomy does not have)."""
-        return next((c.description for area in self.spec.areas for c in area.components if c.name == component), "")
+        return next(
+            (c.description for area in self.spec.areas for c in area.components if c.name == component), ""
+        )
 
     def place(self, index: StemIndex) -> Placement | None:
         """The component whose keywords the text mentions most (multi-word keywords count double);

@@ -56,9 +56,15 @@ def words(text: str) -> list[str]:
 # to keep them out of issue names (grouping); not a general language resource.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and is to it my i you not with this that can for".split()),
-    "es": frozenset("el la los las que de no es y por para mi mis con una un del al se en lo su sus puedo".split()),
-    "fr": frozenset("le la les et est je ne pas une un des pour mon mes avec vous du de au en sur qui".split()),
-    "de": frozenset("der die das und ist ich nicht ein eine mit für mein meine sie wir dem den des zu im auf".split()),
+    "es": frozenset(
+        "el la los las que de no es y por para mi mis con una un del al se en lo su sus puedo".split()
+    ),
+    "fr": frozenset(
+        "le la les et est je ne pas une un des pour mon mes avec vous du de au en sur qui".split()
+    ),
+    "de": frozenset(
+        "der die das und ist ich nicht ein eine mit für mein meine sie wir dem den des zu im auf".split()
+    ),
     "pt": frozenset("o os as que de não é e um uma para meu minha com você do da no na em se".split()),
     "it": frozenset("il lo gli che di non è e un una per mio con sono del della in si".split()),
     "nl": frozenset("de het een en is ik niet met voor mijn van dat op te".split()),
@@ -133,8 +139,10 @@ class PhraseIndex:
 # this as spam") carry no product signal, so analysis drops them; the stored body keeps them verbatim.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?\n])\s+")
 _INSTRUCTION_PATTERN = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|context|above)\b"
-    r"|\b(?:classify|label|categori[sz]e|mark|tag)\s+(?:this|it|me|the\s+(?:message|conversation|ticket))\s+as\b"
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}"
+    r"\b(?:instructions?|prompts?|rules|context|above)\b"
+    r"|\b(?:classify|label|categori[sz]e|mark|tag)\s+"
+    r"(?:this|it|me|the\s+(?:message|conversation|ticket))\s+as\b"
     r"|\b(?:system\s+prompt|you\s+are\s+now|act\s+as\s+(?:an?\s+)?(?:ai|assistant|classifier|model)"
     r"|new\s+instructions?|jailbreak)\b",
     re.IGNORECASE,
@@ -153,7 +161,8 @@ def without_instructions(text: str) -> str:
 # Greetings, self-introductions and sign-offs carry names and pleasantries, not the issue. Grouping reads the
 # message without them; classification does not need to (its cues ignore them anyway).
 _SALUTATION = re.compile(
-    r"^\s*(?:hi|hello|hey|heya|hiya|dear|greetings|good (?:morning|afternoon|evening)|morning|afternoon|evening|"
+    r"^\s*(?:hi|hello|hey|heya|hiya|dear|greetings|good (?:morning|afternoon|evening)|"
+    r"morning|afternoon|evening|"
     r"hola|buenos días|buenas|bonjour|bonsoir|salut|hallo|guten (?:tag|morgen)|olá|ola|oi|ciao|hej)\b"
     r"[^.!?\n,:;]{0,40}[.!?\n,:;]+",
     re.IGNORECASE,
@@ -162,7 +171,8 @@ _INTRODUCTION = re.compile(
     r"\b(?i:i'?m|i am|this is|my name is)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s*(?:,|from|at|here|and|\.)",
 )
 _SIGN_OFF = re.compile(
-    r"(?:^|[\s.!?,])(?:thanks(?: in advance| again| so much| a lot)?|thank you(?: so much| in advance)?|thx|ty|"
+    r"(?:^|[\s.!?,])(?:thanks(?: in advance| again| so much| a lot)?|"
+    r"thank you(?: so much| in advance)?|thx|ty|"
     r"tia|cheers|best(?: regards| wishes)?|kind regards|regards|warm regards|many thanks|all the best|"
     r"sincerely|talk soon|sent from my \w+|--+|—|gracias|merci|danke|obrigad[oa]|saludos|cordialement|"
     r"grüße|gruß|mit freundlichen grüßen)(?!\w)[^\n]{0,80}$",
@@ -173,8 +183,9 @@ _SIGN_OFF = re.compile(
 # What a customer already tried ("logged out and back in, no change") is the same in every report and
 # mentions symptoms it is not about; grouping and naming read the report without it.
 _TROUBLESHOOTING = re.compile(
-    r"\b(?:(?:already )?tried|reinstall\w*|re-install\w*|restart\w*|reboot\w*|clear(?:ed|ing)? (?:the |my )?cache|"
-    r"log(?:ged|ging)? out and (?:back )?in|signed out and (?:back )?in|(?:a |another |different )browser|incognito|"
+    r"\b(?:(?:already )?tried|reinstall\w*|re-install\w*|restart\w*|reboot\w*|"
+    r"clear(?:ed|ing)? (?:the |my )?cache|log(?:ged|ging)? out and (?:back )?in|"
+    r"signed out and (?:back )?in|(?:a |another |different )browser|incognito|"
     r"hard refresh|no change|didn'?t help|did not help|doesn'?t help|same (?:thing|result|problem|error)|"
     r"still the same)\b",
     re.IGNORECASE,
@@ -215,51 +226,194 @@ def _symptom(token: str, description: str, root_cause: str, *phrases: str) -> Sy
 
 # Generic failure vocabulary, most specific first (the first match wins on ties of frequency).
 SYMPTOMS: tuple[Symptom, ...] = (
-    _symptom("crash", "the app crashes or closes unexpectedly",
-             "an unhandled exception in the client on this path",
-             "crash", "crashes", "crashing", "closes itself", "force close", "app closes", "keeps closing",
-             "shuts down"),
-    _symptom("not_syncing", "changes do not sync between systems",
-             "the sync job fails or its connection/token has expired",
-             "not syncing", "doesn't sync", "does not sync", "won't sync", "out of sync", "sync failed",
-             "stopped syncing", "not sync", "sync error", "never sync"),
-    _symptom("not_received", "expected messages or notifications never arrive",
-             "delivery (push, email, webhook) fails silently for some accounts",
-             "not receiving", "never received", "didn't receive", "did not receive", "don't receive",
-             "never arrive", "never get", "not getting", "no notification", "didn't get", "never came"),
-    _symptom("not_loading", "a page or screen does not load",
-             "a failing request or timeout while loading this view",
-             "won't load", "doesn't load", "does not load", "not loading", "blank page", "blank screen",
-             "white screen", "spinning", "spinner", "loading forever", "stuck loading", "infinite loading"),
-    _symptom("slow", "the feature is very slow or times out",
-             "an unbounded query or missing pagination on large accounts",
-             "slow", "takes forever", "timeout", "times out", "timed out", "lag", "laggy", "very long time"),
-    _symptom("duplicated", "items appear twice",
-             "a retry or double submit creates duplicate records",
-             "duplicate", "duplicated", "duplicates", "appears twice", "appear twice", "shows up twice",
-             "show up twice", "listed twice", "shown twice", "double", "doubled", "two copies", "copies"),
-    _symptom("missing_data", "data that should be there is missing",
-             "records dropped by a filter, a failed write or a time-zone boundary",
-             "missing", "disappeared", "disappear", "vanished", "gone", "lost", "deleted itself", "empty",
-             "not showing", "doesn't show", "does not show", "not appear", "doesn't appear", "blank"),
-    _symptom("wrong_values", "values are calculated or shown incorrectly",
-             "a calculation, rounding or time-zone conversion bug",
-             "wrong", "incorrect", "inaccurate", "miscalculated", "off by", "doesn't add up", "not correct",
-             "mismatch", "don't match", "doesn't match", "wrong time", "wrong amount"),
-    _symptom("stuck", "a request or status stays stuck",
-             "a state transition that never completes or never notifies the approver",
-             "stuck", "pending", "hangs", "frozen", "freezes", "freeze", "never completes", "stays"),
-    _symptom("logged_out", "users are logged out or cannot stay signed in",
-             "sessions or tokens expire or are invalidated too early",
-             "logged out", "logs me out", "log me out", "kicked out", "session expired"),
-    _symptom("error", "an error message is shown",
-             "a server-side error on this request path",
-             "error", "errors", "error message", "500", "exception", "went wrong", "oops"),
-    _symptom("fails", "the action fails or does not work",
-             "the action's request fails or is rejected",
-             "fail", "fails", "failed", "failing", "failure", "not working", "doesn't work", "does not work",
-             "won't work", "isn't working", "broken", "stopped working", "can't", "cannot", "unable",
-             "won't let", "doesn't let", "does nothing", "nothing happens", "not work"),
+    _symptom(
+        "crash",
+        "the app crashes or closes unexpectedly",
+        "an unhandled exception in the client on this path",
+        "crash",
+        "crashes",
+        "crashing",
+        "closes itself",
+        "force close",
+        "app closes",
+        "keeps closing",
+        "shuts down",
+    ),
+    _symptom(
+        "not_syncing",
+        "changes do not sync between systems",
+        "the sync job fails or its connection/token has expired",
+        "not syncing",
+        "doesn't sync",
+        "does not sync",
+        "won't sync",
+        "out of sync",
+        "sync failed",
+        "stopped syncing",
+        "not sync",
+        "sync error",
+        "never sync",
+    ),
+    _symptom(
+        "not_received",
+        "expected messages or notifications never arrive",
+        "delivery (push, email, webhook) fails silently for some accounts",
+        "not receiving",
+        "never received",
+        "didn't receive",
+        "did not receive",
+        "don't receive",
+        "never arrive",
+        "never get",
+        "not getting",
+        "no notification",
+        "didn't get",
+        "never came",
+    ),
+    _symptom(
+        "not_loading",
+        "a page or screen does not load",
+        "a failing request or timeout while loading this view",
+        "won't load",
+        "doesn't load",
+        "does not load",
+        "not loading",
+        "blank page",
+        "blank screen",
+        "white screen",
+        "spinning",
+        "spinner",
+        "loading forever",
+        "stuck loading",
+        "infinite loading",
+    ),
+    _symptom(
+        "slow",
+        "the feature is very slow or times out",
+        "an unbounded query or missing pagination on large accounts",
+        "slow",
+        "takes forever",
+        "timeout",
+        "times out",
+        "timed out",
+        "lag",
+        "laggy",
+        "very long time",
+    ),
+    _symptom(
+        "duplicated",
+        "items appear twice",
+        "a retry or double submit creates duplicate records",
+        "duplicate",
+        "duplicated",
+        "duplicates",
+        "appears twice",
+        "appear twice",
+        "shows up twice",
+        "show up twice",
+        "listed twice",
+        "shown twice",
+        "double",
+        "doubled",
+        "two copies",
+        "copies",
+    ),
+    _symptom(
+        "missing_data",
+        "data that should be there is missing",
+        "records dropped by a filter, a failed write or a time-zone boundary",
+        "missing",
+        "disappeared",
+        "disappear",
+        "vanished",
+        "gone",
+        "lost",
+        "deleted itself",
+        "empty",
+        "not showing",
+        "doesn't show",
+        "does not show",
+        "not appear",
+        "doesn't appear",
+        "blank",
+    ),
+    _symptom(
+        "wrong_values",
+        "values are calculated or shown incorrectly",
+        "a calculation, rounding or time-zone conversion bug",
+        "wrong",
+        "incorrect",
+        "inaccurate",
+        "miscalculated",
+        "off by",
+        "doesn't add up",
+        "not correct",
+        "mismatch",
+        "don't match",
+        "doesn't match",
+        "wrong time",
+        "wrong amount",
+    ),
+    _symptom(
+        "stuck",
+        "a request or status stays stuck",
+        "a state transition that never completes or never notifies the approver",
+        "stuck",
+        "pending",
+        "hangs",
+        "frozen",
+        "freezes",
+        "freeze",
+        "never completes",
+        "stays",
+    ),
+    _symptom(
+        "logged_out",
+        "users are logged out or cannot stay signed in",
+        "sessions or tokens expire or are invalidated too early",
+        "logged out",
+        "logs me out",
+        "log me out",
+        "kicked out",
+        "session expired",
+    ),
+    _symptom(
+        "error",
+        "an error message is shown",
+        "a server-side error on this request path",
+        "error",
+        "errors",
+        "error message",
+        "500",
+        "exception",
+        "went wrong",
+        "oops",
+    ),
+    _symptom(
+        "fails",
+        "the action fails or does not work",
+        "the action's request fails or is rejected",
+        "fail",
+        "fails",
+        "failed",
+        "failing",
+        "failure",
+        "not working",
+        "doesn't work",
+        "does not work",
+        "won't work",
+        "isn't working",
+        "broken",
+        "stopped working",
+        "can't",
+        "cannot",
+        "unable",
+        "won't let",
+        "doesn't let",
+        "does nothing",
+        "nothing happens",
+        "not work",
+    ),
 )
 
 FAILS_SYMPTOM = SYMPTOMS[-1]

@@ -21,7 +21,12 @@ from feedback_assets.domain.models import (
     ThemeResult,
     TokenUsage,
 )
-from feedback_assets.domain.signatures import SignatureRejected, canonicalise, make_specific, merge_near_duplicates
+from feedback_assets.domain.signatures import (
+    SignatureRejected,
+    canonicalise,
+    make_specific,
+    merge_near_duplicates,
+)
 from feedback_assets.domain.taxonomy import Taxonomy, load_taxonomy
 from feedback_assets.engines.base import Engine
 
@@ -45,9 +50,13 @@ def theme_requests(
     ``conversations``."""
     unknown = sorted(set(actionable_types) - set(CONVERSATION_TYPES))
     if unknown:
-        raise ValueError(f"unknown actionable type(s) {', '.join(unknown)}; known: {', '.join(CONVERSATION_TYPES)}")
+        raise ValueError(
+            f"unknown actionable type(s) {', '.join(unknown)}; known: {', '.join(CONVERSATION_TYPES)}"
+        )
     by_id = {conversation.conversation_id: conversation for conversation in conversations}
-    orphans = sorted(str(row["conversation_id"]) for row in classification_rows if row["conversation_id"] not in by_id)
+    orphans = sorted(
+        str(row["conversation_id"]) for row in classification_rows if row["conversation_id"] not in by_id
+    )
     if orphans:
         raise ValueError(f"classification rows without a conversation: {', '.join(orphans[:20])}")
     classified = {row["conversation_id"]: row for row in classification_rows}
@@ -67,7 +76,9 @@ def theme_requests(
     return requests
 
 
-def _row(engine: Engine, request: ThemeRequest, theme: ThemeResult | None, error: str | None) -> dict[str, Any]:
+def _row(
+    engine: Engine, request: ThemeRequest, theme: ThemeResult | None, error: str | None
+) -> dict[str, Any]:
     return {
         "conversation_id": request.conversation.conversation_id,
         "product_area": theme.product_area if theme else None,
@@ -86,7 +97,9 @@ def _row(engine: Engine, request: ThemeRequest, theme: ThemeResult | None, error
     }
 
 
-def extract_themes(engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy: Taxonomy | None = None) -> ThemeBatch:
+def extract_themes(
+    engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy: Taxonomy | None = None
+) -> ThemeBatch:
     """Themes for ``requests`` (one run) with the signature rules applied; see the module docstring."""
     if not requests:
         return ThemeBatch(rows=[])
@@ -104,13 +117,19 @@ def extract_themes(engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy
         conversation_id = request.conversation.conversation_id
         outcome = outcomes.get(conversation_id)
         if outcome is None:
-            ruled[conversation_id] = f"engine {engine.name} returned no theme for conversation {conversation_id}"
+            ruled[conversation_id] = (
+                f"engine {engine.name} returned no theme for conversation {conversation_id}"
+            )
         elif outcome.error or outcome.theme is None:
-            ruled[conversation_id] = outcome.error or f"engine {engine.name} returned neither a theme nor an error"
+            ruled[conversation_id] = (
+                outcome.error or f"engine {engine.name} returned neither a theme nor an error"
+            )
         else:
             theme = outcome.theme
             try:
-                specific = make_specific(theme.issue_signature, component=theme.component, symptoms=theme.symptoms)
+                specific = make_specific(
+                    theme.issue_signature, component=theme.component, symptoms=theme.symptoms
+                )
             except SignatureRejected as error:
                 ruled[conversation_id] = str(error)
                 continue

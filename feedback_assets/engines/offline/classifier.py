@@ -59,7 +59,9 @@ class TypeScores:
     signals: list[Cue]
 
     @classmethod
-    def of(cls, signals: list[Cue], links: int, *, resolution: ResolutionSignal | None = None) -> "TypeScores":
+    def of(
+        cls, signals: list[Cue], links: int, *, resolution: ResolutionSignal | None = None
+    ) -> "TypeScores":
         """Each distinct cue adds its weight to its type; many links look like spam; a resolution adds
         ``RESOLUTION_WEIGHT`` to the type it suggests."""
         scores = dict.fromkeys(TYPE_PRIORITY, 0.0)
@@ -164,7 +166,9 @@ def _sentence_with(text: str, phrase: str) -> str:
     return truncate(text[start:].strip(), EXCERPT_CHARS)
 
 
-def _stage2(conversation: Conversation, text: str, first: Stage1Result, signals: list[Cue], links: int) -> Stage2Result:
+def _stage2(
+    conversation: Conversation, text: str, first: Stage1Result, signals: list[Cue], links: int
+) -> Stage2Result:
     resolution = detect_resolution(conversation.support_messages)
     scores = TypeScores.of(signals, links, resolution=resolution)
     conversation_type = scores.best
@@ -177,7 +181,9 @@ def _stage2(conversation: Conversation, text: str, first: Stage1Result, signals:
 
     insights: list[str] = []
     if resolution:
-        insights.append(f"support reply: {resolution.action} ({resolution.category}), said {resolution.matched_phrase!r}")
+        insights.append(
+            f"support reply: {resolution.action} ({resolution.category}), said {resolution.matched_phrase!r}"
+        )
         if resolution.suggested_type:
             insights.append(f"resolution points to {resolution.suggested_type}")
     if changed:

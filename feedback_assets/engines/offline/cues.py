@@ -99,136 +99,324 @@ def _anchors(pattern: str) -> tuple[str, ...] | None:
 
 
 def _cues(weight: float, *patterns: str) -> list[Cue]:
-    return [Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE), "", _anchors(p))
-            for p in patterns]
+    return [
+        Cue(p, weight, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE), "", _anchors(p))
+        for p in patterns
+    ]
 
 
 def _of_kind(table: dict[str, list[Cue]]) -> CueSet:
     return CueSet([replace(cue, kind=kind) for kind, cues in table.items() for cue in cues])
 
 
-_NEG = r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|is not|aren'?t|are not|didn'?t|did not|can'?t|cannot|couldn'?t|no longer|stopped|never)"
+_NEG = (
+    r"(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|is not|aren'?t|are not|didn'?t|did not|"
+    r"can'?t|cannot|couldn'?t|no longer|stopped|never)"
+)
 
 _PRODUCT_VERBS = (
-    r"(?:work|load|open|save|sync|updat|show|appear|display|calculat|respond|includ|deduct|count|apply|applied|"
-    r"respect|remov|match|finali[sz]|submit|send|print|export|import|connect|refresh|post|round|stick|accept|"
+    r"(?:work|load|open|save|sync|updat|show|appear|display|calculat|respond|includ|deduct|count|apply|"
+    r"applied|respect|remov|match|finali[sz]|submit|send|print|export|import|connect|refresh|post|round|"
+    r"stick|accept|"
     r"go through|come through|let me|add up)\w*"
 )
 
 TYPE_CUES: dict[str, list[Cue]] = {
     "product_issue": [
-        *_cues(2.0, r"errors?", r"crash\w*", r"broken", r"bugs?|buggy", r"glitch\w*", r"not working",
-               _NEG + r" (?:be(?:ing|en) )?" + _PRODUCT_VERBS,
-               r"fail(?:s|ed|ing|ure)?", r"freez\w*|frozen", r"stuck", r"hangs?|hanging",
-               r"something went wrong", r"went wrong", r"blank (?:page|screen)", r"white screen",
-               r"(?:keeps|kept) (?:crashing|freezing|closing|logging|spinning|failing|showing|saying|loading)",
-               r"(?:500|502|503|504|404) error|error (?:500|502|503|504|404)", r"out of sync",
-               r"disappear\w*|vanish\w*", r"(?:shows?|showing|says?) (?:the )?wrong", r"duplicat\w*",
-               r"(?:not|never|no longer|didn'?t|haven'?t|hasn'?t|aren'?t|isn'?t|weren'?t|wasn'?t) (?:be(?:ing|en) )?"
-               r"(?:receiv\w*|arriv\w*|sent|sending|delivered|delivering|getting|coming through|showing up)",
-               r"stopped (?:being )?\w+", r"reject\w*", r"(?:is|are|was|were|get|gets|got|being) lost",
-               r"(?:don'?t|doesn'?t|do not|does not) (?:arrive|come through|show up|get through)",
-               r"(?:mess(?:es|ed)?|screw(?:s|ed)?) up", r"flicker\w*", r"jumps? around", r"run into each other",
-               r"cuts? off", r"(?:worked|was working) (?:fine|correctly|perfectly|before)|used to work",
-               r"(?:did|has) something change", r"is anyone else (?:seeing|having|getting)",
-               r"no funciona|ne fonctionne pas|marche pas|funktioniert nicht|não funciona|non funziona|"
-               r"werkt niet|fehler|erreur|erro|errore|falla|fehl(?:en|t)|faltan?|manquen?t?|no aparece"),
-        *_cues(1.0, r"wrong", r"incorrect(?:ly)?", r"missing", r"(?:is|are|it'?s) gone", r"issue with",
-               r"problem with", r"since (?:the|yesterday|this morning|last|monday|tuesday|wednesday|thursday|"
-               r"friday|saturday|sunday|the update|updating)", r"suddenly", r"anymore", r"randomly",
-               r"(?:can'?t|cannot|unable to|not able to)", r"slow|laggy|takes forever|timed? ?out",
-               r"twice|double[ds]?", r"(?:no|any) idea why", r"happen(?:s|ed|ing)", r"even though|despite",
-               r"(?:don'?t|doesn'?t|do not|does not) (?:add up|match)", r"(?:is|are|seems?|looks?) off",
-               r"weird|strange|garbl\w*|corrupt\w*|messed up|mixed up", r"ignor\w+", r"bounc\w+",
-               r"(?:is|are|shows?|looks?) empty", r"won'?t", r"keeps \w+ing", r"still (?:shows?|showing|says|see)",
-               r"instead of", r"shows? (?:up )?as", r"arrives? (?:late|\w+ hours? (?:late|after))|too late|delayed",
-               r"(?:the )?others? (?:are|is|work) fine|works? fine (?:for|on|in)", r"over 100 ?%", r"affected"),
+        *_cues(
+            2.0,
+            r"errors?",
+            r"crash\w*",
+            r"broken",
+            r"bugs?|buggy",
+            r"glitch\w*",
+            r"not working",
+            _NEG + r" (?:be(?:ing|en) )?" + _PRODUCT_VERBS,
+            r"fail(?:s|ed|ing|ure)?",
+            r"freez\w*|frozen",
+            r"stuck",
+            r"hangs?|hanging",
+            r"something went wrong",
+            r"went wrong",
+            r"blank (?:page|screen)",
+            r"white screen",
+            r"(?:keeps|kept) (?:crashing|freezing|closing|logging|spinning|failing|showing|saying|loading)",
+            r"(?:500|502|503|504|404) error|error (?:500|502|503|504|404)",
+            r"out of sync",
+            r"disappear\w*|vanish\w*",
+            r"(?:shows?|showing|says?) (?:the )?wrong",
+            r"duplicat\w*",
+            r"(?:not|never|no longer|didn'?t|haven'?t|hasn'?t|aren'?t|isn'?t|weren'?t|wasn'?t) "
+            r"(?:be(?:ing|en) )?"
+            r"(?:receiv\w*|arriv\w*|sent|sending|delivered|delivering|getting|coming through|showing up)",
+            r"stopped (?:being )?\w+",
+            r"reject\w*",
+            r"(?:is|are|was|were|get|gets|got|being) lost",
+            r"(?:don'?t|doesn'?t|do not|does not) (?:arrive|come through|show up|get through)",
+            r"(?:mess(?:es|ed)?|screw(?:s|ed)?) up",
+            r"flicker\w*",
+            r"jumps? around",
+            r"run into each other",
+            r"cuts? off",
+            r"(?:worked|was working) (?:fine|correctly|perfectly|before)|used to work",
+            r"(?:did|has) something change",
+            r"is anyone else (?:seeing|having|getting)",
+            r"no funciona|ne fonctionne pas|marche pas|funktioniert nicht|não funciona|non funziona|"
+            r"werkt niet|fehler|erreur|erro|errore|falla|fehl(?:en|t)|faltan?|manquen?t?|no aparece",
+        ),
+        *_cues(
+            1.0,
+            r"wrong",
+            r"incorrect(?:ly)?",
+            r"missing",
+            r"(?:is|are|it'?s) gone",
+            r"issue with",
+            r"problem with",
+            r"since (?:the|yesterday|this morning|last|monday|tuesday|wednesday|thursday|"
+            r"friday|saturday|sunday|the update|updating)",
+            r"suddenly",
+            r"anymore",
+            r"randomly",
+            r"(?:can'?t|cannot|unable to|not able to)",
+            r"slow|laggy|takes forever|timed? ?out",
+            r"twice|double[ds]?",
+            r"(?:no|any) idea why",
+            r"happen(?:s|ed|ing)",
+            r"even though|despite",
+            r"(?:don'?t|doesn'?t|do not|does not) (?:add up|match)",
+            r"(?:is|are|seems?|looks?) off",
+            r"weird|strange|garbl\w*|corrupt\w*|messed up|mixed up",
+            r"ignor\w+",
+            r"bounc\w+",
+            r"(?:is|are|shows?|looks?) empty",
+            r"won'?t",
+            r"keeps \w+ing",
+            r"still (?:shows?|showing|says|see)",
+            r"instead of",
+            r"shows? (?:up )?as",
+            r"arrives? (?:late|\w+ hours? (?:late|after))|too late|delayed",
+            r"(?:the )?others? (?:are|is|work) fine|works? fine (?:for|on|in)",
+            r"over 100 ?%",
+            r"affected",
+        ),
     ],
     "how_to_question": [
-        *_cues(2.5, r"how (?:do|does|can|could|would|should|to|do you)", r"is there a way",
-               r"where (?:can|do|would|should|does) (?:i|we|\w+)", r"where(?:'s| is) the (?:option|setting|button|"
-               r"page|menu|place)", r"what(?:'s| is) the (?:best |fastest |easiest |quickest |simplest |right )?way",
-               r"(?:fastest|easiest|quickest|simplest|right|proper|best) way to",
-               r"walk me through", r"steps? to", r"(?:not sure|no idea|don'?t know|unsure|can'?t figure out) "
-               r"(?:how|where)", r"cómo (?:puedo|hago|se)", r"comment (?:puis|faire|on|je)",
-               r"wie (?:kann|können) (?:ich|man|wir)", r"como (?:posso|faço|faz)", r"come (?:posso|si)",
-               r"hoe kan ik"),
-        *_cues(1.0, r"is it possible to", r"can (?:i|we) (?:\w+ ){0,2}(?:change|see|view|export|add|edit|set|make|"
-               r"use|move|find|get|remove|delete|print|download|assign|copy|hide|show|limit|restrict|share|undo|"
-               r"restore|rename|split|merge|schedule|invite)", r"any (?:guide|tutorial|docs|documentation)",
-               r"explain", r"what does .{1,30} mean"),
+        *_cues(
+            2.5,
+            r"how (?:do|does|can|could|would|should|to|do you)",
+            r"is there a way",
+            r"where (?:can|do|would|should|does) (?:i|we|\w+)",
+            r"where(?:'s| is) the (?:option|setting|button|" r"page|menu|place)",
+            r"what(?:'s| is) the (?:best |fastest |easiest |quickest |simplest |right )?way",
+            r"(?:fastest|easiest|quickest|simplest|right|proper|best) way to",
+            r"walk me through",
+            r"steps? to",
+            r"(?:not sure|no idea|don'?t know|unsure|can'?t figure out) " r"(?:how|where)",
+            r"cómo (?:puedo|hago|se)",
+            r"comment (?:puis|faire|on|je)",
+            r"wie (?:kann|können) (?:ich|man|wir)",
+            r"como (?:posso|faço|faz)",
+            r"come (?:posso|si)",
+            r"hoe kan ik",
+        ),
+        *_cues(
+            1.0,
+            r"is it possible to",
+            r"can (?:i|we) (?:\w+ ){0,2}(?:change|see|view|export|add|edit|set|make|"
+            r"use|move|find|get|remove|delete|print|download|assign|copy|hide|show|limit|restrict|share|undo|"
+            r"restore|rename|split|merge|schedule|invite)",
+            r"any (?:guide|tutorial|docs|documentation)",
+            r"explain",
+            r"what does .{1,30} mean",
+        ),
     ],
     "feature_request": [
-        *_cues(3.0, r"please add", r"feature request", r"would (?:be|it be) (?:great|nice|awesome|amazing|"
-               r"helpful|useful|lovely|fantastic|super|really)", r"it would (?:be|help|save)",
-               r"(?:could|can) you (?:please )?(?:add|build|make it possible|consider|introduce|support|implement)",
-               r"(?:i|we)(?:'d| would) (?:really |so |very much )?(?:love|like) (?:to see|to have|the ability|"
-               r"the option|an? )", r"(?:i|we) (?:really )?wish", r"wish (?:there|it|you)", r"any plans? (?:to|for|on)",
-               r"on (?:the|your) roadmap", r"consider adding", r"(?:ability|option|possibility) to",
-               r"(?:would|could) love", r"it'?d be (?:great|nice|helpful|awesome|useful)", r"suggestion",
-               r"suggest (?:adding|that)",
-               r"sería (?:genial|útil|bueno)|me gustaría|ce serait|serait (?:bien|génial|utile)|"
-               r"wäre (?:toll|schön|super|hilfreich)|seria (?:ótimo|bom|útil)|sarebbe (?:utile|bello)"),
+        *_cues(
+            3.0,
+            r"please add",
+            r"feature request",
+            r"would (?:be|it be) (?:great|nice|awesome|amazing|"
+            r"helpful|useful|lovely|fantastic|super|really)",
+            r"it would (?:be|help|save)",
+            r"(?:could|can) you (?:please )?"
+            r"(?:add|build|make it possible|consider|introduce|support|implement)",
+            r"(?:i|we)(?:'d| would) (?:really |so |very much )?(?:love|like) (?:to see|to have|the ability|"
+            r"the option|an? )",
+            r"(?:i|we) (?:really )?wish",
+            r"wish (?:there|it|you)",
+            r"any plans? (?:to|for|on)",
+            r"on (?:the|your) roadmap",
+            r"consider adding",
+            r"(?:ability|option|possibility) to",
+            r"(?:would|could) love",
+            r"it'?d be (?:great|nice|helpful|awesome|useful)",
+            r"suggestion",
+            r"suggest (?:adding|that)",
+            r"sería (?:genial|útil|bueno)|me gustaría|ce serait|serait (?:bien|génial|utile)|"
+            r"wäre (?:toll|schön|super|hilfreich)|seria (?:ótimo|bom|útil)|sarebbe (?:utile|bello)",
+        ),
         *_cues(2.0, r"please (?:support|allow|let|make|include)", r"any chance (?:of|to|you|we)"),
-        *_cues(1.5, r"(?:doesn'?t|does not|don'?t|do not) (?:have|support|offer|allow)", r"no (?:way|option) to",
-               r"(?:allow|let) (?:us|me|users|managers|employees|staff|admins) (?:to )?(?!know\b)\w+",
-               r"(?:add|adding) (?:an? )?(?:option|setting|toggle|field|filter|button)", r"ideally",
-               r"request(?:ing)? (?:a|an|the) (?:feature|option)", r"would (?:like|want) (?:to be able|an? option)"),
+        *_cues(
+            1.5,
+            r"(?:doesn'?t|does not|don'?t|do not) (?:have|support|offer|allow)",
+            r"no (?:way|option) to",
+            r"(?:allow|let) (?:us|me|users|managers|employees|staff|admins) (?:to )?(?!know\b)\w+",
+            r"(?:add|adding) (?:an? )?(?:option|setting|toggle|field|filter|button)",
+            r"ideally",
+            r"request(?:ing)? (?:a|an|the) (?:feature|option)",
+            r"would (?:like|want) (?:to be able|an? option)",
+        ),
     ],
     "billing_question": [
-        *_cues(2.5, r"invoices?", r"refunds?|refunded", r"(?:over|double |was |been |were |got )?charged",
-               r"charges?", r"billed|billing", r"receipts?", r"payments?", r"credit card|debit card",
-               r"subscriptions?", r"pricing|price", r"vat|sales tax|tax id", r"overcharg\w*", r"prorat\w+",
-               r"factur\w*|reembolso|cobro|remboursement|rechnung|rückerstattung|fattura"),
-        *_cues(1.0, r"upgrade|downgrade", r"(?:monthly|annual|yearly) plan", r"plans?", r"discount|coupon",
-               r"renew\w*", r"seats?", r"cancel (?:my|our) (?:plan|subscription)", r"trial", r"cost",
-               r"(?:in|to) (?:euros?|dollars?|pounds?|usd|eur|gbp)|currency"),
+        *_cues(
+            2.5,
+            r"invoices?",
+            r"refunds?|refunded",
+            r"(?:over|double |was |been |were |got )?charged",
+            r"charges?",
+            r"billed|billing",
+            r"receipts?",
+            r"payments?",
+            r"credit card|debit card",
+            r"subscriptions?",
+            r"pricing|price",
+            r"vat|sales tax|tax id",
+            r"overcharg\w*",
+            r"prorat\w+",
+            r"factur\w*|reembolso|cobro|remboursement|rechnung|rückerstattung|fattura",
+        ),
+        *_cues(
+            1.0,
+            r"upgrade|downgrade",
+            r"(?:monthly|annual|yearly) plan",
+            r"plans?",
+            r"discount|coupon",
+            r"renew\w*",
+            r"seats?",
+            r"cancel (?:my|our) (?:plan|subscription)",
+            r"trial",
+            r"cost",
+            r"(?:in|to) (?:euros?|dollars?|pounds?|usd|eur|gbp)|currency",
+        ),
     ],
     "account_issue": [
-        *_cues(3.0, r"password", r"locked out|lock(?:ed)? (?:me|us) out", r"(?:can'?t|cannot|unable to|not able to|"
-               r"couldn'?t) (?:log|sign) ?in", r"(?:log|sign)[- ]?in (?:issue|problem|error)", r"reset link",
-               r"2fa|two[- ]factor|verification code|authenticat\w+ code|security code",
-               r"(?:delete|close|deactivate|remove) (?:my|our|the) (?:whole )?account",
-               r"change (?:my|the|our) (?:login )?email", r"transfer (?:the )?ownership", r"account owner",
-               r"hacked|compromised|someone (?:else )?(?:logged|accessed)", r"unlock\w*|account (?:\w+ )?locked",
-               r"merge (?:the |my |our |both |these )?(?:two )?accounts?|two accounts|duplicate accounts?",
-               r"personal data|data (?:export |access |deletion )?request|my data",
-               r"already (?:used|in use|registered|taken|exists)",
-               r"contraseña|mot de passe|passwort|senha|wachtwoord"),
-        *_cues(1.5, r"log ?in|sign ?in|logging in|signing in|sign ?up|signing up", r"username", r"my account",
-               r"access to (?:my|our)", r"logged out|logs me out"),
+        *_cues(
+            3.0,
+            r"password",
+            r"locked out|lock(?:ed)? (?:me|us) out",
+            r"(?:can'?t|cannot|unable to|not able to|" r"couldn'?t) (?:log|sign) ?in",
+            r"(?:log|sign)[- ]?in (?:issue|problem|error)",
+            r"reset link",
+            r"2fa|two[- ]factor|verification code|authenticat\w+ code|security code",
+            r"(?:delete|close|deactivate|remove) (?:my|our|the) (?:whole )?account",
+            r"change (?:my|the|our) (?:login )?email",
+            r"transfer (?:the )?ownership",
+            r"account owner",
+            r"hacked|compromised|someone (?:else )?(?:logged|accessed)",
+            r"unlock\w*|account (?:\w+ )?locked",
+            r"merge (?:the |my |our |both |these )?(?:two )?accounts?|two accounts|duplicate accounts?",
+            r"personal data|data (?:export |access |deletion )?request|my data",
+            r"already (?:used|in use|registered|taken|exists)",
+            r"contraseña|mot de passe|passwort|senha|wachtwoord",
+        ),
+        *_cues(
+            1.5,
+            r"log ?in|sign ?in|logging in|signing in|sign ?up|signing up",
+            r"username",
+            r"my account",
+            r"access to (?:my|our)",
+            r"logged out|logs me out",
+        ),
     ],
     "configuration_help": [
-        *_cues(3.0, r"how (?:do|can|should) (?:i|we) (?:set|setup|configure|connect|map|enable|disable|turn|"
-               r"integrate|link|sync|change the (?:default|setting))"),
-        *_cues(2.5, r"set ?up|setting up", r"configur\w+", r"customi[sz]\w+", r"integrat\w+",
-               r"connect(?:ing)? (?:\w+ ){0,3}(?:to|with)", r"enable|disable", r"turn (?:on|off)",
-               r"configurar|configuro|configuración|configurer|paramètres|einstellungen|einrichten|verbinde|"
-               r"configurações|impostazioni|instellingen"),
-        *_cues(1.0, r"settings?", r"preferences?", r"default", r"permissions?", r"install\w*", r"time ?zone",
-               r"scopes?|api keys?|webhooks?|sso|saml"),
+        *_cues(
+            3.0,
+            r"how (?:do|can|should) (?:i|we) (?:set|setup|configure|connect|map|enable|disable|turn|"
+            r"integrate|link|sync|change the (?:default|setting))",
+        ),
+        *_cues(
+            2.5,
+            r"set ?up|setting up",
+            r"configur\w+",
+            r"customi[sz]\w+",
+            r"integrat\w+",
+            r"connect(?:ing)? (?:\w+ ){0,3}(?:to|with)",
+            r"enable|disable",
+            r"turn (?:on|off)",
+            r"configurar|configuro|configuración|configurer|paramètres|einstellungen|einrichten|verbinde|"
+            r"configurações|impostazioni|instellingen",
+        ),
+        *_cues(
+            1.0,
+            r"settings?",
+            r"preferences?",
+            r"default",
+            r"permissions?",
+            r"install\w*",
+            r"time ?zone",
+            r"scopes?|api keys?|webhooks?|sso|saml",
+        ),
     ],
     "general_inquiry": [
-        *_cues(2.5, r"do you (?:offer|have|provide|support|integrate|work with|sell)", r"demo",
-               r"can (?:we|i) use \w+ (?:for|with|to)", r"partnership|partner with", r"(?:contact|talk "
-               r"to|speak (?:to|with)) (?:sales|someone|a person|a human)", r"compliance|gdpr|soc ?2|hipaa"),
-        *_cues(1.0, r"wondering (?:if|whether)", r"just (?:wanted|curious)", r"(?:where|are) you (?:located|based)",
-               r"hiring|careers?|job (?:opening|application)s?", r"deciding|evaluating|comparing|competitor"),
+        *_cues(
+            2.5,
+            r"do you (?:offer|have|provide|support|integrate|work with|sell)",
+            r"demo",
+            r"can (?:we|i) use \w+ (?:for|with|to)",
+            r"partnership|partner with",
+            r"(?:contact|talk " r"to|speak (?:to|with)) (?:sales|someone|a person|a human)",
+            r"compliance|gdpr|soc ?2|hipaa",
+        ),
+        *_cues(
+            1.0,
+            r"wondering (?:if|whether)",
+            r"just (?:wanted|curious)",
+            r"(?:where|are) you (?:located|based)",
+            r"hiring|careers?|job (?:opening|application)s?",
+            r"deciding|evaluating|comparing|competitor",
+        ),
     ],
     "spam": [
-        *_cues(3.0, r"seo", r"backlinks?", r"guest post\w*", r"crypto\w*|bitcoin|forex|nft", r"investment opportunit\w+",
-               r"click here", r"unsubscribe", r"casino|lottery|jackpot", r"you (?:have )?won", r"dear (?:sir|madam)",
-               r"(?:web|website|app|graphic) (?:design|development) services", r"increase your (?:traffic|sales|"
-               r"ranking|revenue)", r"rank (?:your (?:website|site)|on google|higher|#?1)", r"lead generation",
-               r"outsourc\w+", r"viagra|cialis", r"(?:loan|credit) offer", r"limited time offer",
-               r"(?:marketing|seo|advertising) (?:services|agency|package)", r"business proposal",
-               r"first page of google", r"we are an? (?:leading )?(?:digital|marketing|software development) "
-               r"(?:agency|company)", r"wire transfer|western union|inheritance", r"make money",
-               r"congratulations", r"(?:you (?:have|'ve) been|been) selected", r"gift card", r"claim (?:here|now|your)",
-               r"prize|winner", r"buy (?:\w+ )?(?:followers|likes|views|reviews|traffic)", r"followers|five[- ]star reviews",
-               r"whatsapp", r"cheap and fast|best prices?|100 ?% safe", r"view (?:invoice|document|file)",
-               r"(?:review and )?pay (?:it )?(?:today|now|immediately)", r"verify your (?:account|password|identity)",
-               r"account (?:will be )?(?:suspended|closed) (?:unless|within)"),
+        *_cues(
+            3.0,
+            r"seo",
+            r"backlinks?",
+            r"guest post\w*",
+            r"crypto\w*|bitcoin|forex|nft",
+            r"investment opportunit\w+",
+            r"click here",
+            r"unsubscribe",
+            r"casino|lottery|jackpot",
+            r"you (?:have )?won",
+            r"dear (?:sir|madam)",
+            r"(?:web|website|app|graphic) (?:design|development) services",
+            r"increase your (?:traffic|sales|" r"ranking|revenue)",
+            r"rank (?:your (?:website|site)|on google|higher|#?1)",
+            r"lead generation",
+            r"outsourc\w+",
+            r"viagra|cialis",
+            r"(?:loan|credit) offer",
+            r"limited time offer",
+            r"(?:marketing|seo|advertising) (?:services|agency|package)",
+            r"business proposal",
+            r"first page of google",
+            r"we are an? (?:leading )?(?:digital|marketing|software development) " r"(?:agency|company)",
+            r"wire transfer|western union|inheritance",
+            r"make money",
+            r"congratulations",
+            r"(?:you (?:have|'ve) been|been) selected",
+            r"gift card",
+            r"claim (?:here|now|your)",
+            r"prize|winner",
+            r"buy (?:\w+ )?(?:followers|likes|views|reviews|traffic)",
+            r"followers|five[- ]star reviews",
+            r"whatsapp",
+            r"cheap and fast|best prices?|100 ?% safe",
+            r"view (?:invoice|document|file)",
+            r"(?:review and )?pay (?:it )?(?:today|now|immediately)",
+            r"verify your (?:account|password|identity)",
+            r"account (?:will be )?(?:suspended|closed) (?:unless|within)",
+        ),
     ],
 }
 
@@ -237,19 +425,48 @@ URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 URGENCY_CUES: dict[str, list[Cue]] = {
     "critical": _cues(
-        3.0, r"urgent(?:ly)?", r"asap", r"emergency", r"(?:is|are|went|been|completely) down", r"outage",
+        3.0,
+        r"urgent(?:ly)?",
+        r"asap",
+        r"emergency",
+        r"(?:is|are|went|been|completely) down",
+        r"outage",
         r"(?:all|none of) (?:our |my |the )?(?:staff|employees|users|team|people|locations|stores|customers)",
-        r"(?:nobody|no one|noone) (?:can|is able)", r"payroll (?:is )?(?:due|runs?|today|tomorrow)",
-        r"data loss|lost (?:all|our|my) data", r"security|breach|hacked|compromised", r"(?:can'?t|cannot) pay",
-        r"immediately", r"critical", r"urgente|dringend|urgence"),
+        r"(?:nobody|no one|noone) (?:can|is able)",
+        r"payroll (?:is )?(?:due|runs?|today|tomorrow)",
+        r"data loss|lost (?:all|our|my) data",
+        r"security|breach|hacked|compromised",
+        r"(?:can'?t|cannot) pay",
+        r"immediately",
+        r"critical",
+        r"urgente|dringend|urgence",
+    ),
     "high": _cues(
-        2.0, r"blocking|blocked|blocker", r"(?:can'?t|cannot) (?:work|do (?:my|our) job|operate|run)",
-        r"today", r"deadline", r"as soon as possible", r"every (?:time|single|day)", r"(?:our|my) customers",
-        r"losing (?:money|sales|revenue|customers)", r"(?:several|multiple|many) (?:staff|employees|users|people|"
-        r"times)", r"!!+", r"frustrat\w+", r"unacceptable", r"still (?:not|broken|waiting)"),
+        2.0,
+        r"blocking|blocked|blocker",
+        r"(?:can'?t|cannot) (?:work|do (?:my|our) job|operate|run)",
+        r"today",
+        r"deadline",
+        r"as soon as possible",
+        r"every (?:time|single|day)",
+        r"(?:our|my) customers",
+        r"losing (?:money|sales|revenue|customers)",
+        r"(?:several|multiple|many) (?:staff|employees|users|people|" r"times)",
+        r"!!+",
+        r"frustrat\w+",
+        r"unacceptable",
+        r"still (?:not|broken|waiting)",
+    ),
     "low": _cues(
-        2.0, r"no rush", r"whenever (?:you|convenient)", r"not urgent", r"low priority", r"when you (?:get a|have "
-        r"(?:a|the)) (?:chance|moment|minute)", r"just (?:curious|wondering)", r"nice to have"),
+        2.0,
+        r"no rush",
+        r"whenever (?:you|convenient)",
+        r"not urgent",
+        r"low priority",
+        r"when you (?:get a|have " r"(?:a|the)) (?:chance|moment|minute)",
+        r"just (?:curious|wondering)",
+        r"nice to have",
+    ),
 }
 
 

@@ -44,7 +44,9 @@ class OfflineEngine:
         similarity_threshold: float = themer.DEFAULT_SIMILARITY_THRESHOLD,
     ) -> None:
         if not 0.0 < similarity_threshold < 1.0:
-            raise ValueError(f"similarity_threshold must be between 0 and 1 (exclusive), got {similarity_threshold}")
+            raise ValueError(
+                f"similarity_threshold must be between 0 and 1 (exclusive), got {similarity_threshold}"
+            )
         if taxonomy is not None and taxonomy_path is not None:
             raise ValueError("give taxonomy or taxonomy_path, not both")
         taxonomy = taxonomy if taxonomy is not None else taxonomy_path
@@ -58,12 +60,16 @@ class OfflineEngine:
             first, second = classifier.classify(conversation)
             evaluations += 1 if second is None else 2
             outcomes.append(
-                ClassificationOutcome(conversation_id=conversation.conversation_id, stage1=first, stage2=second)
+                ClassificationOutcome(
+                    conversation_id=conversation.conversation_id, stage1=first, stage2=second
+                )
             )
         return EngineResult(outcomes, TokenUsage(calls=evaluations))
 
     def extract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
-        outcomes = themer.extract_themes(requests, self.taxonomy, similarity_threshold=self.similarity_threshold)
+        outcomes = themer.extract_themes(
+            requests, self.taxonomy, similarity_threshold=self.similarity_threshold
+        )
         return EngineResult(outcomes, TokenUsage(calls=len(requests)))
 
     def review_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:

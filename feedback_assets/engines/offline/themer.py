@@ -8,9 +8,11 @@
    average linkage cut at ``similarity_threshold``. Average-linkage clusters at a threshold lie inside the
    single-linkage components at that threshold, so the sparse graph of pairs above the threshold is split
    into components first and the (quadratic) linkage only runs inside each one.
-3. A group holding vocabulary matches takes the known issue of most of them. Any other group is named from
-   its most distinctive terms plus its symptom (``feature_symptom``): the main symptom of the lexicon for
-   product issues, ``_unclear`` for how-to questions, ``_not_supported`` for feature requests.
+3. Vocabulary matches keep their known issue. In a group of which at least a third matched, the other
+   members take the group's most common known issue (they are differently worded reports of it). The rest
+   of a group is named from the terms most of its members use plus its symptom (``feature_symptom``): the
+   main symptom of the lexicon for product issues, ``_unclear`` for how-to questions, ``_not_supported``
+   for feature requests.
 
 Requests are processed in conversation-id order and every tie is broken by name or id, so the result is a
 function of the set of requests, never of their order. Nothing here is specific to one product: the
@@ -23,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
@@ -36,7 +38,12 @@ from sklearn.preprocessing import normalize
 
 from feedback_assets.domain.models import ThemeOutcome, ThemeRequest, ThemeResult
 from feedback_assets.domain.resolution import human_replies
-from feedback_assets.domain.signatures import GENERIC_WORDS, is_near_duplicate, normalise_signature, signature_problem
+from feedback_assets.domain.signatures import (
+    GENERIC_WORDS,
+    is_near_duplicate,
+    normalise_signature,
+    signature_problem,
+)
 from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
 from feedback_assets.domain.text import (
     FAILS_SYMPTOM,
@@ -77,8 +84,7 @@ _NAME_CANDIDATES = 8
 
 # Words that say nothing about which feature is affected: greetings, politeness, pronouns, time words and
 # the generic vocabulary of support conversations.
-_FILLER = frozenset(
-    """
+_FILLER = frozenset("""
     hi hello hey thanks thank please pls help team regards best cheers sorry hope know let just need needs
     want like get got gets getting also really still would could us since today yesterday tomorrow morning
     afternoon evening week weeks day days time times month months year ago now right way thing things
@@ -94,8 +100,7 @@ _FILLER = frozenset(
     plans roadmap idea ideally allow annoying annoyed frustrating frustrated happy unhappy unacceptable
     ridiculous bad worse terrible awful trust trusts confusing confused embarrassing honestly tbh lol
     urgent asap soon
-    """.split()
-) | ENGLISH_STOP_WORDS | GENERIC_WORDS | frozenset().union(*FUNCTION_WORDS.values())
+    """.split()) | ENGLISH_STOP_WORDS | GENERIC_WORDS | frozenset().union(*FUNCTION_WORDS.values())
 
 
 @dataclass
@@ -113,7 +118,7 @@ class _Doc:
     support_terms: list[str]
     vocabulary: VocabularyMatch | None
     placement: Placement | None
-    symptoms: list[Symptom] = field(default_factory=list)
+    symptoms: list[Symptom]
 
 
 @lru_cache(maxsize=65536)
@@ -138,13 +143,22 @@ def _proper_nouns(text: str) -> set[str]:
     return capitalised - lowercase
 
 
-def _content_stems(text: str) -> list[str]:
+def _content_words(text: str) -> list[tuple[str, str]]:
+    """(word, stem) of the words that can say what a message is about: no filler, no numbers, no words
+    without a Latin letter (they cannot appear in a snake_case name)."""
     return [
-        word_stem
+        (word, word_stem)
         for word in words(text)
-        if word not in _FILLER and len(word) > 1 and not word.isdigit()
-        and (word_stem := stem(word)) not in _FILLER and _ascii_slug(word)
+        if word not in _FILLER
+        and len(word) > 1
+        and not word.isdigit()
+        and (word_stem := stem(word)) not in _FILLER
+        and _ascii_slug(word)
     ]
+
+
+def _with_pairs(stems: list[str]) -> list[str]:
+    return [*stems, *(f"{a} {b}" for a, b in zip(stems, stems[1:]) if a != b)]
 
 
 def _reply_terms(support_messages: Sequence[str]) -> list[str]:
@@ -152,9 +166,7 @@ def _reply_terms(support_messages: Sequence[str]) -> list[str]:
     removed)."""
     terms: list[str] = []
     for reply in human_replies(support_messages):
-        content = _content_stems(without_letter_furniture(reply))
-        terms += content
-        terms += [f"{a} {b}" for a, b in zip(content, content[1:]) if a != b]
+        terms += _with_pairs([word_stem for _, word_stem in _content_words(without_letter_furniture(reply))])
     return terms
 
 
@@ -168,11 +180,9 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
     first_position: dict[str, int] = {}
     content: list[str] = []
     proper_stems: set[str] = set()
-    for word in words(text):
-        if word in _FILLER or len(word) < 2 or word.isdigit():
-            continue
-        word_stem = stem(word)
-        if word_stem in SYMPTOM_STEMS or word_stem in _FILLER or not _ascii_slug(word):
+    # Symptom words name the suffix, not the feature.
+    for word, word_stem in _content_words(text):
+        if word_stem in SYMPTOM_STEMS:
             continue
         surface.setdefault(word_stem, word)
         first_position.setdefault(word_stem, len(content))
@@ -182,8 +192,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
     # Symptoms from what happens, not from what the customer already tried ("logged out and back in").
     tried_removed = without_troubleshooting(text)
     symptoms = detect_symptoms(index if tried_removed == text else StemIndex.of(tried_removed))
-    terms = [*content, *(f"{a} {b}" for a, b in zip(content, content[1:]) if a != b)]
-    terms += [f"__symptom_{symptom.token}" for symptom in symptoms]
+    terms = _with_pairs(content) + [f"__symptom_{symptom.token}" for symptom in symptoms]
     return _Doc(
         position=position,
         request=request,
@@ -217,7 +226,9 @@ class _Space:
         columns_with = np.flatnonzero(self.has_support[columns])
         if len(rows_with) and len(columns_with):
             block = np.ix_(rows_with, columns_with)
-            replies = (self.support[np.asarray(rows)[rows_with]] @ self.support[np.asarray(columns)[columns_with]].T)
+            replies = (
+                self.support[np.asarray(rows)[rows_with]] @ self.support[np.asarray(columns)[columns_with]].T
+            )
             values[block] = (1 - SUPPORT_WEIGHT) * values[block] + SUPPORT_WEIGHT * replies.toarray()
         return values
 
@@ -228,15 +239,16 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     word_rows = word_vectoriser.fit_transform(docs).tocsr()
     names = list(word_vectoriser.get_feature_names_out())
     # Phrases name a group well but, being rarer, would drown the shared single words in similarity.
-    column_weights = np.array([PHRASE_WEIGHT if " " in name else SYMPTOM_WEIGHT if name.startswith("__") else 1.0
-                               for name in names])
+    column_weights = np.array(
+        [PHRASE_WEIGHT if " " in name else SYMPTOM_WEIGHT if name.startswith("__") else 1.0 for name in names]
+    )
     similarity_words = normalize(word_rows @ diags(column_weights))
     char_source = [" ".join(doc.surface[term] for term in doc.content) for doc in docs]
     if any(char_source):
-        char_rows = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                    dtype=np.float32).fit_transform(
-            char_source
+        char_vectoriser = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
         )
+        char_rows = char_vectoriser.fit_transform(char_source)
         customer = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
     else:
         customer = similarity_words
@@ -246,8 +258,13 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
         # Pleasantries every agent writes ("thanks for reaching out") say nothing about the issue: terms in
         # more than SUPPORT_MAX_SHARE of the replies are dropped, as are terms of a single reply.
         try:
-            support = TfidfVectorizer(analyzer=_support_terms, sublinear_tf=True, min_df=2,
-                                      max_df=SUPPORT_MAX_SHARE, dtype=np.float32).fit_transform(docs)
+            support = TfidfVectorizer(
+                analyzer=_support_terms,
+                sublinear_tf=True,
+                min_df=2,
+                max_df=SUPPORT_MAX_SHARE,
+                dtype=np.float32,
+            ).fit_transform(docs)
         except ValueError:  # no term left
             pass
     support = normalize(support).tocsr()
@@ -326,7 +343,9 @@ def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str]) -> _Na
         eligible = [i for i in terms if used_by[i] >= max(2, math.ceil(len(group) / 2))]
     else:
         eligible = [i for i in terms if not set(names[i].split()) <= group[0].proper]
-    heaviest = sorted(eligible or terms, key=lambda i: (-round(float(weights[i]), 9), names[i]))[:_NAME_CANDIDATES]
+    heaviest = sorted(eligible or terms, key=lambda i: (-round(float(weights[i]), 9), names[i]))[
+        :_NAME_CANDIDATES
+    ]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     positions: dict[str, list[int]] = defaultdict(list)
     for doc in group:
@@ -397,14 +416,19 @@ _INTENTS = {
 }
 
 
-def _group_themes(group: Sequence[_Doc], name: _Name, signature: str, taxonomy: Taxonomy) -> list[ThemeResult]:
+def _group_themes(
+    group: Sequence[_Doc], name: _Name, signature: str, taxonomy: Taxonomy
+) -> list[ThemeResult]:
     """The themes of one named group: shared area, component, intent and hypothesis; per-conversation
     symptoms (the group's symptom, the conversation's own, and its key sentence)."""
     placement = _placement(group)
     feature_text = " ".join(name.feature).replace("_", " ") or "this feature"
     area = placement.product_area if placement else UNMAPPED_AREA
-    component = placement.component if placement else (
-        normalise_signature(name.feature[0]) if name.feature else "") or UNMAPPED_AREA
+    component = (
+        placement.component
+        if placement
+        else (normalise_signature(name.feature[0]) if name.feature else "") or UNMAPPED_AREA
+    )
     description = taxonomy.component_description(component)
     intent = _INTENTS.get(group[0].request.final_type, "Resolve {feature} ({symptom})").format(
         feature=feature_text, symptom=name.symptom.description
@@ -416,16 +440,18 @@ def _group_themes(group: Sequence[_Doc], name: _Name, signature: str, taxonomy: 
         symptoms = [name.symptom.description]
         symptoms += [s.description for s in doc.symptoms if s.description not in symptoms][:2]
         symptoms.append(f'customer: "{_key_sentence(doc, name.feature)}"')
-        themes.append(ThemeResult(
-            product_area=area[:64],
-            component=component[:64],
-            issue_signature=signature,
-            user_intent=intent[:500],
-            symptoms=symptoms,
-            affected_flow=flow[:500],
-            root_cause_hypothesis=cause[:1000],
-            matched_vocabulary=False,
-        ))
+        themes.append(
+            ThemeResult(
+                product_area=area[:64],
+                component=component[:64],
+                issue_signature=signature,
+                user_intent=intent[:500],
+                symptoms=symptoms,
+                affected_flow=flow[:500],
+                root_cause_hypothesis=cause[:1000],
+                matched_vocabulary=False,
+            )
+        )
     return themes
 
 
@@ -444,7 +470,10 @@ def _vocabulary_theme(entry_match: VocabularyMatch) -> ThemeResult:
 
 
 def extract_themes(
-    requests: Sequence[ThemeRequest], taxonomy: Taxonomy, *, similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD
+    requests: Sequence[ThemeRequest],
+    taxonomy: Taxonomy,
+    *,
+    similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
 ) -> list[ThemeOutcome]:
     """One outcome per request, in input order (see the module docstring)."""
     order = sorted(range(len(requests)), key=lambda i: requests[i].conversation.conversation_id)
@@ -458,8 +487,10 @@ def extract_themes(
         taken: set[str] = {entry.signature for entry in taxonomy.vocabulary}
         for final_type in sorted(by_type):
             family = by_type[final_type]
-            groups = [[docs[row] for row in rows]
-                      for rows in cluster(space, [doc.position for doc in family], similarity_threshold)]
+            groups = [
+                [docs[row] for row in rows]
+                for rows in cluster(space, [doc.position for doc in family], similarity_threshold)
+            ]
             # Bigger groups choose their name first; ties by first conversation id.
             groups.sort(key=lambda group: (-len(group), group[0].position))
             for group in groups:
@@ -471,9 +502,11 @@ def extract_themes(
                 if not rest:
                     continue
                 if len(matches) * 3 >= len(group):
-                    # Mostly a known issue: its other members are differently worded reports of it.
                     counts = Counter(match.entry.signature for match in matches)
-                    adopted = min(matches, key=lambda m: (-counts[m.entry.signature], taxonomy.vocabulary.index(m.entry)))
+                    adopted = min(
+                        matches,
+                        key=lambda m: (-counts[m.entry.signature], taxonomy.vocabulary.index(m.entry)),
+                    )
                     for doc in rest:
                         themes[doc.position] = _vocabulary_theme(adopted)
                     continue
@@ -482,11 +515,13 @@ def extract_themes(
                 taken.add(signature)
                 for doc, theme in zip(rest, _group_themes(rest, name, signature, taxonomy)):
                     themes[doc.position] = theme
-    outcomes: list[ThemeOutcome | None] = [None] * len(requests)
-    for doc in docs:
-        original = order[doc.position]
-        outcomes[original] = ThemeOutcome(conversation_id=doc.request.conversation.conversation_id, theme=themes[doc.position])
-    return [outcome for outcome in outcomes if outcome is not None]
+    outcomes = {
+        order[doc.position]: ThemeOutcome(
+            conversation_id=doc.request.conversation.conversation_id, theme=themes[doc.position]
+        )
+        for doc in docs
+    }
+    return [outcomes[index] for index in range(len(requests))]
 
 
 def _free_signature(name: _Name, taken: set[str], group: Sequence[_Doc]) -> str:
@@ -494,7 +529,8 @@ def _free_signature(name: _Name, taken: set[str], group: Sequence[_Doc]) -> str:
     feature = name.feature or _fallback_feature(group)
     candidates = [feature, *((*feature, extra) for extra in name.alternatives)]
     signatures = [_signature(candidate, name.symptom) for candidate in candidates]
-    valid = [s for s in signatures if not signature_problem(s)] or [_signature(("unidentified", "feature"), name.symptom)]
+    valid = [s for s in signatures if not signature_problem(s)]
+    valid = valid or [_signature(("unidentified", "feature"), name.symptom)]
     for signature in valid:
         if not any(signature == other or is_near_duplicate(signature, other) for other in taken):
             return signature
