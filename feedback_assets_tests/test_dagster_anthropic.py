@@ -87,3 +87,18 @@ def test_malformed_answers_become_recorded_failures_never_defaults(db_url, tmp_p
     assert all("bug_report" in row["error"] for row in failed)
     assert check_results(result)["classifications_complete"].passed
     assert get_run(make_engine(db_url), run.id).failures_count == 2
+
+
+def test_story_review_by_the_claude_engine_when_enabled(db_url, tmp_path, instance):
+    with AnthropicStub(feedback_responder, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub, review_stories=True), instance, run.partition_key)
+        reviews = [r for r in stub.message_requests if "record_story_review" in str(r.body) or "StoryReview" in str(r.body)]
+    assert result.success and reviews
+    stories_metadata = next(
+        e.step_materialization_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "stories"
+    )
+    assert stories_metadata["story_review"].value == "on"
+    assert all(e.passed for e in check_results(result).values())

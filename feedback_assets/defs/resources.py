@@ -122,6 +122,9 @@ class PipelineSettings(dg.ConfigurableResource):
     max_failure_share: float = Field(
         default=0.2, description="a step fails when more than this share of its items failed"
     )
+    review_stories: bool = Field(
+        default=False, description="let the run's engine review each candidate group (keep or split)"
+    )
 
 
 def _secret(name: str) -> Any:
@@ -156,5 +159,5 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
             intercom_access_token=_secret("INTERCOM_ACCESS_TOKEN"),
             intercom_base_url=os.environ.get("INTERCOM_BASE_URL") or None,
         ),
-        "pipeline": PipelineSettings(),
+        "pipeline": PipelineSettings(review_stories=os.environ.get("FEEDBACK_REVIEW_STORIES", "") in ("1", "true")),
     }

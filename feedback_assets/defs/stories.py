@@ -4,9 +4,16 @@ evidence (every conversation, up to five excerpts)."""
 
 import dagster as dg
 
-from feedback_assets.defs.common import ASSET_KINDS, StepTimer, fail_if_silent_zero, start_run_step
+from feedback_assets.defs.common import (
+    ASSET_KINDS,
+    StepTimer,
+    engine_errors_fail_the_step,
+    fail_if_silent_zero,
+    run_is_stopping,
+    start_run_step,
+)
 from feedback_assets.defs.partitions import pipeline_runs_partitions
-from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings
+from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.stories import build_stories
 from feedback_assets.reporting import markdown_table
 from feedback_assets.storage import read_partition, replace_partitions, update_run
@@ -22,20 +29,26 @@ STORY_TABLE_ROWS = 25
     description="Themes grouped by issue signature: candidate stories (≥ min_group_size) and orphans, with evidence.",
 )
 def stories(
-    context: dg.AssetExecutionContext, database: FeedbackDatabase, pipeline: PipelineSettings
+    context: dg.AssetExecutionContext,
+    database: FeedbackDatabase,
+    engines: EngineSettings,
+    pipeline: PipelineSettings,
 ) -> dg.MaterializeResult:
     timer = StepTimer()
     engine = database.get_engine()
     run = start_run_step(context, engine)
     with timer.measure():
         theme_rows = [row for row in read_partition(engine, "themes", run.id) if not row.get("error")]
-        built = build_stories(
-            run.id,
-            theme_rows,
-            read_partition(engine, "conversations", run.id),
-            read_partition(engine, "classifications", run.id),
-            min_group_size=pipeline.min_group_size,
-        )
+        with engine_errors_fail_the_step("stories", run.id):
+            reviewer = engines.build(run.engine, should_stop=lambda: run_is_stopping(context)) if pipeline.review_stories else None
+            built = build_stories(
+                run.id,
+                theme_rows,
+                read_partition(engine, "conversations", run.id),
+                read_partition(engine, "classifications", run.id),
+                min_group_size=pipeline.min_group_size,
+                engine=reviewer,
+            )
         written = replace_partitions(
             engine, run.id, {"stories": built.stories, "story_evidence": built.evidence}, batch_size=run.batch_size
         )
@@ -54,6 +67,7 @@ def stories(
         "orphan_conversations": sum(story["conversation_count"] for story in orphans),
         "evidence_rows": written["story_evidence"],
         "min_group_size": pipeline.min_group_size,
+        "story_review": "on" if pipeline.review_stories else "off",
         "stories": dg.MetadataValue.md(
             markdown_table(
                 ["title", "conversations", "priority", "area / component", "signature"],
@@ -67,4 +81,6 @@ def stories(
         ),
         "compute_seconds": round(timer.seconds, 3),
     }
+    if built.review_notes:
+        metadata["review_notes"] = dg.MetadataValue.md("\n".join(f"- {note}" for note in built.review_notes[:25]))
     return dg.MaterializeResult(metadata=metadata)
