@@ -4,11 +4,29 @@ has to work from meaning, not from a template. ``GROUPS`` names the true issue o
 
 from __future__ import annotations
 
-from feedback_assets.domain.normalize import normalise_conversation
+from datetime import datetime, timezone
+
 from feedback_assets.domain.models import Conversation
+from feedback_assets.domain.normalize import normalise_conversation
 from feedback_assets_tests.fakes.intercom_stub import intercom_conversation
 
 START = 1_790_000_000
+NOW = datetime(2026, 9, 21, tzinfo=timezone.utc)
+
+
+def make_conversation(body: str, *, conversation_id: str = "c1", **fields) -> Conversation:
+    """A customer-initiated conversation by a user, already normalised; ``fields`` override the rest."""
+    values = dict(
+        conversation_id=conversation_id,
+        source="test",
+        created_at=NOW,
+        updated_at=NOW,
+        author_type="user",
+        delivered_as="customer_initiated",
+        body=body,
+    )
+    return Conversation(**{**values, **fields})
+
 
 LABEL_PRINTING = [
     "Printing labels on our Zebra printer fails every time, the label comes out blank.",

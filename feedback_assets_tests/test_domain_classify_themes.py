@@ -4,7 +4,6 @@ signature rules applied to any engine's output."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
 from typing import Sequence
 
 import pytest
@@ -24,19 +23,13 @@ from feedback_assets.domain.taxonomy import load_taxonomy
 from feedback_assets.domain.themes import DEFAULT_ACTIONABLE_TYPES, extract_themes, theme_requests
 from feedback_assets.engines.base import EngineResult
 from feedback_assets.storage.schema import classifications, themes
-
-NOW = datetime(2026, 9, 21, tzinfo=timezone.utc)
+from feedback_assets_tests.domain_corpus import make_conversation
 
 
 def conversation(conversation_id: str, support=()) -> Conversation:
-    return Conversation(
+    return make_conversation(
+        f"Conversation {conversation_id} says the export fails.",
         conversation_id=conversation_id,
-        source="test",
-        created_at=NOW,
-        updated_at=NOW,
-        author_type="user",
-        delivered_as="customer_initiated",
-        body=f"Conversation {conversation_id} says the export fails.",
         support_messages=list(support),
     )
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
 from feedback_assets.domain import quality
 from feedback_assets.domain.models import Conversation
-
-NOW = datetime(2026, 9, 21, tzinfo=timezone.utc)
+from feedback_assets_tests.domain_corpus import make_conversation
 
 
 def conversation(
     body="The payroll export leaves out overtime hours.", author="user", delivered="customer_initiated"
 ) -> Conversation:
-    return Conversation(
-        conversation_id="q1",
-        source="s",
-        created_at=NOW,
-        updated_at=NOW,
-        author_type=author,
-        delivered_as=delivered,
-        body=body,
-    )
+    return make_conversation(body, conversation_id="q1", author_type=author, delivered_as=delivered)
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,8 @@ def priority(urgencies: Iterable[str | None]) -> tuple[str, float]:
 
 
 def _check_run(run_id: int, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    foreign = sorted({row["pipeline_run_id"] for row in rows if row.get("pipeline_run_id", run_id) != run_id})
+    foreign = {row["pipeline_run_id"] for row in rows if row.get("pipeline_run_id", run_id) != run_id}
+    foreign = sorted(foreign, key=str)
     if foreign:
         raise ValueError(f"{name} rows of run(s) {foreign} given to build stories of run {run_id}")
 

@@ -149,12 +149,16 @@ _INSTRUCTION_PATTERN = re.compile(
 )
 
 
+def _without_sentences(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` minus its sentences in which ``pattern`` occurs."""
+    if not pattern.search(text):
+        return text
+    return " ".join(part for part in _SENTENCE_SPLIT.split(text) if not pattern.search(part)).strip()
+
+
 def without_instructions(text: str) -> str:
     """``text`` minus the sentences that look like instructions to a model (see above)."""
-    if not _INSTRUCTION_PATTERN.search(text):
-        return text
-    kept = [part for part in _SENTENCE_SPLIT.split(text) if not _INSTRUCTION_PATTERN.search(part)]
-    return " ".join(kept).strip()
+    return _without_sentences(text, _INSTRUCTION_PATTERN)
 
 
 # --- letter furniture -------------------------------------------------------------------------------------
@@ -194,9 +198,7 @@ _TROUBLESHOOTING = re.compile(
 
 def without_troubleshooting(text: str) -> str:
     """``text`` without the sentences that report troubleshooting already tried."""
-    if not _TROUBLESHOOTING.search(text):
-        return text
-    return " ".join(part for part in _SENTENCE_SPLIT.split(text) if not _TROUBLESHOOTING.search(part)).strip()
+    return _without_sentences(text, _TROUBLESHOOTING)
 
 
 def without_letter_furniture(text: str) -> str:
@@ -205,9 +207,7 @@ def without_letter_furniture(text: str) -> str:
     sign_off = _SIGN_OFF.search(text)
     if sign_off and sign_off.start() > len(text) * 0.3:
         text = text[: sign_off.start()]
-    if _INTRODUCTION.search(text):
-        text = " ".join(part for part in _SENTENCE_SPLIT.split(text) if not _INTRODUCTION.search(part))
-    return text.strip()
+    return _without_sentences(text, _INTRODUCTION).strip()
 
 
 # --- symptoms --------------------------------------------------------------------------------------------
