@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 

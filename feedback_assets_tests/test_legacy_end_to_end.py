@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from feedback_assets.defs.checks import asset_checks
 from feedback_assets.defs.partitions import PIPELINE_RUNS

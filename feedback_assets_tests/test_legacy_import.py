@@ -253,7 +253,7 @@ def test_invalid_values_are_errors_naming_the_row_and_nothing_is_written(db, tmp
     assert not report.ok
     assert "runs.csv:3: status 'paused' is not one of" in "\n".join(report.errors)
     joined = "\n".join(report.errors)
-    assert "conversations.csv:3: created_at: timestamp 'last tuesday' is neither unix seconds nor ISO 8601" in joined
+    assert "conversations.csv:3: created_at: timestamp is not a unix timestamp or ISO 8601 date ('last tuesday')" in joined
     assert "conversations.csv:4: quality_pass 'maybe' is not a boolean" in joined
     assert "classifications.csv:2: stage1_type 'bug' is not one of product_issue, how_to_question" in joined
     assert "classifications.csv:2: urgency 'urgent' is not one of critical, high, normal, low" in joined

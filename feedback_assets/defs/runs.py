@@ -26,7 +26,7 @@ from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, Sou
 from feedback_assets.defs.stories import stories
 from feedback_assets.defs.themes import themes
 from feedback_assets.sources import SourceFailure
-from feedback_assets.storage import RunRecord, create_run, get_run, list_runs, update_run
+from feedback_assets.storage import RunRecord, create_run, list_runs, update_run
 from feedback_assets.storage.schema import pipeline_runs
 
 PIPELINE_ASSETS = (conversations, classifications, themes, stories)

@@ -14,15 +14,15 @@ and the problem; ``normalise_many`` turns those into per-record errors and carri
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
+from feedback_assets import timestamps
 from feedback_assets.domain.models import Conversation, QualityVerdict
 from feedback_assets.domain.text import FUNCTION_WORDS, truncate, words
 
@@ -41,8 +41,6 @@ CUSTOMER_AUTHOR_TYPES = frozenset({"user", "lead", "contact"})
 # Internal notes are never shown to the customer, so they are not "what support replied".
 HIDDEN_PART_TYPES = frozenset({"note", "note_and_reopen"})
 
-_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp()
-_LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc).timestamp()
 
 
 class MalformedConversation(ValueError):
@@ -151,31 +149,10 @@ def _read_id(raw: Mapping[str, Any]) -> str:
 
 def parse_timestamp(value: object, *, name: str, conversation_id: str) -> datetime:
     """Unix seconds (int, float or digit string) or an ISO 8601 string → an aware UTC datetime."""
-    problem = None
-    if isinstance(value, bool) or value is None:
-        problem = "is missing" if value is None else f"is not a timestamp ({value!r})"
-    elif isinstance(value, (int, float)) or (
-        isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value)
-    ):
-        seconds = float(value)
-        if not math.isfinite(seconds) or not _EARLIEST <= seconds < _LATEST:
-            problem = f"is out of range ({value!r} unix seconds)"
-        else:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            problem = f"is not a unix timestamp or ISO 8601 date ({value[:40]!r})"
-        else:
-            return (
-                parsed.replace(tzinfo=timezone.utc)
-                if parsed.tzinfo is None
-                else parsed.astimezone(timezone.utc)
-            )
-    else:
-        problem = f"is not a timestamp (got {type(value).__name__})"
-    raise MalformedConversation(f"conversation {conversation_id!r}: {name} {problem}", conversation_id)
+    try:
+        return timestamps.parse_timestamp(value)
+    except timestamps.TimestampError as error:
+        raise MalformedConversation(f"conversation {conversation_id!r}: {name} {error.problem}", conversation_id) from None
 
 
 def _mapping(value: object, *, name: str, conversation_id: str) -> Mapping[str, Any]:
@@ -333,8 +310,7 @@ def normalise_many(raws: Iterable[object], *, source: str) -> NormaliseReport:
 
 def _aware(value: object, name: str, conversation_id: str) -> datetime:
     if isinstance(value, datetime):
-        # SQLite hands back naive datetimes; everything this project stores is UTC.
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+        return timestamps.as_utc(value)
     return parse_timestamp(value, name=name, conversation_id=conversation_id)
 
 

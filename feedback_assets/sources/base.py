@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping, Protocol, runtime_checkable
 
+from feedback_assets.timestamps import TimestampError, as_utc, parse_timestamp
+
 
 class SourceFailure(Exception):
     """Base class of the exceptions a source raises when it cannot produce a trustworthy answer."""
@@ -92,13 +94,6 @@ class ConversationSource(Protocol):
 # --- helpers shared by the implementations -------------------------------------------------------------
 
 
-def as_utc(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC (the convention of the whole project)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
 def check_window(
     window_start: datetime | None, window_end: datetime | None, max_conversations: int | None
 ) -> tuple[float | None, float | None]:
@@ -124,30 +119,16 @@ def in_window(updated_at: float, start: float | None, end: float | None) -> bool
 
 
 def to_datetime(value: Any) -> datetime:
-    """A timestamp as an aware UTC datetime: unix seconds (int, float or a string of digits) or an
-    ISO 8601 string (naive = UTC). Raises ValueError with a readable message for anything else."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"expected unix seconds or an ISO 8601 timestamp, got {value!r}")
-    if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise ValueError(f"timestamp {value!r} is not finite")
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return datetime.fromtimestamp(int(text), tz=timezone.utc)
-        try:
-            return as_utc(datetime.fromisoformat(text))  # Python 3.11 also reads a trailing "Z"
-        except ValueError:
-            raise ValueError(f"timestamp {value!r} is neither unix seconds nor ISO 8601") from None
-    raise ValueError(f"expected unix seconds or an ISO 8601 timestamp, got {type(value).__name__} {value!r}")
+    """A timestamp as an aware UTC datetime (``feedback_assets.timestamps``); ``TimestampError`` (a
+    ValueError with a readable message) for anything else."""
+    return parse_timestamp(value)
 
 
 def timestamp_seconds(value: Any) -> float:
     """Like ``to_datetime`` but as unix seconds (the unit of Intercom timestamps); numbers pass unchanged."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value):
-            raise ValueError(f"timestamp {value!r} is not finite")
+            raise TimestampError(f"is out of range ({value!r} unix seconds)")
         return float(value)
     return to_datetime(value).timestamp()
 

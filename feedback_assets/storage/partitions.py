@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError
 
 from feedback_assets import settings
 from feedback_assets.storage.errors import PartitionWriteError, RunMismatch, StorageError
-from feedback_assets.storage.runs import as_utc, get_run, parse_run_id
+from feedback_assets.storage.runs import get_run, parse_run_id
+from feedback_assets.timestamps import as_utc
 from feedback_assets.storage.schema import (
     TABLES,
     classifications,

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from feedback_assets import settings
+from feedback_assets.timestamps import as_utc
 from feedback_assets.storage.errors import InvalidPartitionKey, InvalidRunTransition, StorageError, UnknownRun
 from feedback_assets.storage.schema import RUN_STATUSES, RUN_TRIGGERS, pipeline_runs
 
@@ -80,15 +81,6 @@ class RunRecord:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every timestamp we store is UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 def parse_run_id(key: object) -> int:
