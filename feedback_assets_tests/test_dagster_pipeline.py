@@ -147,3 +147,13 @@ def test_reconciler_fails_a_pending_run_whose_launch_failed(db_url, tmp_path, in
     )
     (settled,) = reconcile_runs(instance, engine)
     assert settled.id == run.id and settled.status == "failed" and settled.error
+
+
+def test_engines_are_told_to_stop_once_the_dagster_run_is_being_terminated(instance):
+    from feedback_assets.defs.common import run_is_stopping
+
+    run_id = "3" * 8 + "-0000-0000-0000-" + "3" * 12
+    instance.add_run(dg.DagsterRun(job_name="feedback_pipeline", run_id=run_id, status=dg.DagsterRunStatus.STARTED))
+    assert not run_is_stopping(instance, run_id)
+    instance.report_run_canceling(instance.get_run_by_id(run_id))
+    assert run_is_stopping(instance, run_id)

@@ -12,7 +12,7 @@ from feedback_assets.defs.common import (
     engine_errors_fail_the_step,
     fail_if_silent_zero,
     fail_if_too_many_failures,
-    run_is_stopping,
+    stop_requested,
     start_run_step,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
@@ -74,7 +74,7 @@ def classifications(
         rows_in = read_partition(engine, "conversations", run.id, where=conversations_table.c.quality_pass.is_(True))
         inputs = [conversation_from_row(row) for row in rows_in]
         with engine_errors_fail_the_step("classifications", run.id):
-            classifier = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
+            classifier = engines.build(run.engine, should_stop=stop_requested(context))
             batch = classify_conversations(classifier, inputs)
         written = replace_partition(engine, "classifications", run.id, batch.rows, batch_size=run.batch_size)
         classified = written - batch.failures

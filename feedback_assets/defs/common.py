@@ -41,13 +41,19 @@ def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunReco
     return run
 
 
-def run_is_stopping(context: dg.AssetExecutionContext) -> bool:
+def run_is_stopping(instance: dg.DagsterInstance, dagster_run_id: str) -> bool:
     """True once somebody asked Dagster to terminate this run (engines poll it to stop promptly)."""
-    dagster_run = context.instance.get_run_by_id(context.run.run_id)
+    dagster_run = instance.get_run_by_id(dagster_run_id)
     return dagster_run is not None and dagster_run.status in (
         dg.DagsterRunStatus.CANCELING,
         dg.DagsterRunStatus.CANCELED,
     )
+
+
+def stop_requested(context: dg.AssetExecutionContext):
+    """The ``should_stop`` callable an engine polls during a step."""
+    instance, dagster_run_id = context.instance, context.run.run_id
+    return lambda: run_is_stopping(instance, dagster_run_id)
 
 
 @contextmanager

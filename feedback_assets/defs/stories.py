@@ -9,7 +9,7 @@ from feedback_assets.defs.common import (
     StepTimer,
     engine_errors_fail_the_step,
     fail_if_silent_zero,
-    run_is_stopping,
+    stop_requested,
     start_run_step,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
@@ -40,7 +40,7 @@ def stories(
     with timer.measure():
         theme_rows = [row for row in read_partition(engine, "themes", run.id) if not row.get("error")]
         with engine_errors_fail_the_step("stories", run.id):
-            reviewer = engines.build(run.engine, should_stop=lambda: run_is_stopping(context)) if pipeline.review_stories else None
+            reviewer = engines.build(run.engine, should_stop=stop_requested(context)) if pipeline.review_stories else None
             built = build_stories(
                 run.id,
                 theme_rows,

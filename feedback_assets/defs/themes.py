@@ -11,7 +11,7 @@ from feedback_assets.defs.common import (
     engine_errors_fail_the_step,
     fail_if_silent_zero,
     fail_if_too_many_failures,
-    run_is_stopping,
+    stop_requested,
     start_run_step,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
@@ -45,7 +45,7 @@ def themes(
         classification_rows = read_partition(engine, "classifications", run.id)
         requests = theme_requests(conversations, classification_rows, actionable_types=tuple(pipeline.actionable_types))
         with engine_errors_fail_the_step("themes", run.id):
-            extractor = engines.build(run.engine, should_stop=lambda: run_is_stopping(context))
+            extractor = engines.build(run.engine, should_stop=stop_requested(context))
             batch = extract_themes(extractor, requests, taxonomy=load_taxonomy(engines.taxonomy_path))
         written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
         update_run(engine, run.id, themes_count=written - batch.failures)
