@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from feedback_assets import settings
-from feedback_assets.storage import create_run, get_run, make_engine, upgrade
+from feedback_assets.storage import create_run, get_run, list_runs, make_engine, upgrade
 from feedback_assets_tests.pipeline_data import write_jsonl
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -97,11 +97,20 @@ def test_daemon_launches_a_pending_run_and_the_ui_shows_its_assets_and_checks(tm
     engine = make_engine(database_url)
     upgrade(engine)
     data = write_jsonl(tmp_path / "conversations.jsonl")
+    environment = {**os.environ, "DAGSTER_HOME": str(home), settings.DATABASE_URL_ENV: database_url}
+
+    # First the main job from the command line, into the same instance and database ...
+    cli = subprocess.run(
+        [sys.executable, "-m", "feedback_assets.cli", "run", "--source", "jsonl", "--input", str(data)],
+        env=environment, capture_output=True, text=True, timeout=300,
+    )
+    assert cli.returncode == 0, cli.stdout[-2000:] + cli.stderr[-2000:]
+    (cli_run,) = list_runs(engine)
+    # ... then a pending run that the daemon's sensor must pick up.
     run = create_run(engine, source="jsonl", source_params={"path": str(data)})
 
     port = _free_port()
     log = tmp_path / "dagster_dev.log"
-    environment = {**os.environ, "DAGSTER_HOME": str(home), settings.DATABASE_URL_ENV: database_url}
     with log.open("w") as output:
         process = subprocess.Popen(  # the README's command: feedback-assets ui (dagster dev underneath)
             [sys.executable, "-m", "feedback_assets.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],
@@ -135,8 +144,18 @@ def test_daemon_launches_a_pending_run_and_the_ui_shows_its_assets_and_checks(tm
         assert "Passed" in checks and f"Partition {run.partition_key}" in checks
         screenshot(checks_url, "classifications_checks.png")
 
-        stories_page = page_text(f"{base}/assets/stories?view=partitions")
-        assert "stories" in stories_page
+        # What a product manager reads: the story table in the latest stories materialisation.
+        stories_url = f"{base}/assets/stories"
+        stories_page = page_text(stories_url)
+        assert "candidate_stories" in stories_page and "Clock in" in stories_page
+        screenshot(stories_url, "stories.png")
+
+        # Both runs — the CLI's and the sensor's — are in the UI's run list.
+        runs_page = page_text(f"{base}/runs")
+        for dagster_run_id in (cli_run.dagster_run_id, settled.dagster_run_id):
+            assert dagster_run_id[:8] in runs_page
+        assert "pending_runs" in runs_page  # the sensor that launched the second one
+        screenshot(f"{base}/runs", "runs.png")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
