@@ -13,6 +13,7 @@ the reconciliation that keeps ``pipeline_runs.status`` true whatever launched th
 """
 
 
+import re
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -65,7 +66,10 @@ def _failure_text(instance: dg.DagsterInstance, dagster_run_id: str) -> str:
         event = record.dagster_event
         error = event.step_failure_data.error if event and event.step_failure_data else None
         message = error.message.strip() if error else record.message
-        lines.append(f"{event.step_key if event else 'step'}: {message}")
+        # "dagster._core.definitions.events.Failure: <what happened>" → "<what happened>"
+        message = re.sub(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ", "", message)
+        step = event.step_key if event else "step"
+        lines.append(message if message.startswith(step) else f"{step}: {message}")
     if not lines:
         for record in instance.all_logs(dagster_run_id, of_type=dg.DagsterEventType.RUN_FAILURE):
             lines.append(record.message or "run failed")
