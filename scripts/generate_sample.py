@@ -3,6 +3,7 @@
 
     python scripts/generate_sample.py                       # Crewline sample + labels (committed files)
     python scripts/generate_sample.py --product inkwell     # holdout: data/holdout/{conversations,labels}.jsonl
+    python scripts/generate_sample.py --product ledgerly    # blind holdout: data/holdout_ledgerly/{...}.jsonl
     python scripts/generate_sample.py --count 10000 --output /tmp/big.jsonl --labels /tmp/big_labels.jsonl
 
 Same arguments give byte-identical files. Standard library only; no network, no model. Benchmarks import
