@@ -157,3 +157,21 @@ def test_engines_are_told_to_stop_once_the_dagster_run_is_being_terminated(insta
     assert not run_is_stopping(instance, run_id)
     instance.report_run_canceling(instance.get_run_by_id(run_id))
     assert run_is_stopping(instance, run_id)
+
+
+def test_a_source_of_only_malformed_records_fails_and_keeps_the_previous_rows(db_url, tmp_path, instance):
+    import json
+
+    defs = definitions_for(db_url)
+    engine = make_engine(db_url)
+    run = new_run(db_url, tmp_path)
+    assert execute(defs, instance, run.partition_key).success
+    before = read_partition(engine, "conversations", run.id)
+    # The file now holds objects that are not conversations (no id, no timestamps).
+    (tmp_path / "conversations.jsonl").write_text("".join(json.dumps({"type": "conversation", "n": i}) + "\n" for i in range(5)))
+    result = execute(defs, instance, run.partition_key)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert failure.step_key == "conversations"
+    assert "produced 0 rows from 5 input rows" in failure.step_failure_data.error.message
+    assert read_partition(engine, "conversations", run.id) == before

@@ -76,6 +76,7 @@ def classifications(
         with engine_errors_fail_the_step("classifications", run.id):
             classifier = engines.build(run.engine, should_stop=stop_requested(context))
             batch = classify_conversations(classifier, inputs)
+        fail_if_silent_zero("classifications", len(batch.rows), len(inputs), run.id)  # before any write
         written = replace_partition(engine, "classifications", run.id, batch.rows, batch_size=run.batch_size)
         classified = written - batch.failures
         update_run(engine, run.id, classified_count=classified, failures_count=batch.failures)
@@ -83,7 +84,6 @@ def classifications(
         context.log.info(f"classifications: {classified} classified, {batch.failures} failed ({classifier.name})")
 
     failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
-    fail_if_silent_zero("classifications", written, len(inputs), run.id)
     fail_if_too_many_failures("classifications", batch.failures, len(inputs), pipeline.max_failure_share, run.id, failures)
     ok_rows = [row for row in batch.rows if not row.get("error")]
     changes = Counter(

@@ -85,13 +85,14 @@ class StepTimer:
             self.seconds += time.perf_counter() - started
 
 
-def fail_if_silent_zero(stage: str, written: int, expected_inputs: int, run_id: int) -> None:
-    """Invariant 5: an asset that writes nothing while its input had work for it fails loudly."""
-    if written == 0 and expected_inputs > 0:
+def fail_if_silent_zero(stage: str, produced: int, expected_inputs: int, run_id: int) -> None:
+    """Invariant 5: a stage that produced nothing while its input had work for it fails loudly — and
+    before writing, so the partition keeps its previous rows."""
+    if produced == 0 and expected_inputs > 0:
         raise dg.Failure(
             description=(
-                f"{stage} for pipeline run {run_id} wrote 0 rows although its input had {expected_inputs} "
-                "rows to process"
+                f"{stage} for pipeline run {run_id} produced 0 rows from {expected_inputs} input rows; "
+                "nothing was written (the partition keeps its previous rows)"
             ),
             metadata={"expected_inputs": expected_inputs},
         )

@@ -37,16 +37,16 @@ def conversations(
         for problem in report.errors[:20]:
             context.log.warning(f"malformed conversation: {problem.message}")
         rows = [conversation_row(conversation, assess(conversation)) for conversation in report.conversations]
+        records = len(fetched.conversations) + len(fetched.errors)  # bad records count: they were input too
+        fail_if_silent_zero("conversations", len(rows), records, run.id)  # before any write
         written = replace_partition(engine, "conversations", run.id, rows, batch_size=run.batch_size)
-        fail_if_silent_zero("conversations", written, len(fetched.conversations), run.id)
         update_run(engine, run.id, conversations_count=written)
+        passed = sum(1 for row in rows if row["quality_pass"])
         context.log.info(
-            f"conversations: fetched {len(fetched.conversations)}, stored {written} "
-            f"({sum(1 for r in rows if r['quality_pass'])} passed the quality filter), "
-            f"{len(fetched.errors) + len(report.errors)} bad records"
+            f"conversations: fetched {len(fetched.conversations)}, stored {written} ({passed} passed the "
+            f"quality filter), {len(fetched.errors) + len(report.errors)} bad records"
         )
 
-    passed = sum(1 for row in rows if row["quality_pass"])
     reasons = count_by((row for row in rows if not row["quality_pass"]), "quality_reason")
     problems = [str(error) for error in fetched.errors] + [error.message for error in report.errors]
     metadata = {

@@ -49,6 +49,7 @@ def stories(
                 min_group_size=pipeline.min_group_size,
                 engine=reviewer,
             )
+        fail_if_silent_zero("stories", len(built.stories), len(theme_rows), run.id)  # before any write
         written = replace_partitions(
             engine, run.id, {"stories": built.stories, "story_evidence": built.evidence}, batch_size=run.batch_size
         )
@@ -56,7 +57,6 @@ def stories(
         update_run(engine, run.id, stories_count=len(candidates))
         context.log.info(f"stories: {len(candidates)} candidate stories, {len(built.stories) - len(candidates)} orphan groups")
 
-    fail_if_silent_zero("stories", written["stories"], len(theme_rows), run.id)
     ranked = sorted(candidates, key=lambda s: (-(s.get("priority_score") or 0), -s["conversation_count"], s["title"]))
     orphans = [story for story in built.stories if story["status"] == "orphan"]
     metadata = {

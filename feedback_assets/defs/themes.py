@@ -47,13 +47,13 @@ def themes(
         with engine_errors_fail_the_step("themes", run.id):
             extractor = engines.build(run.engine, should_stop=stop_requested(context))
             batch = extract_themes(extractor, requests, taxonomy=load_taxonomy(engines.taxonomy_path))
+        fail_if_silent_zero("themes", len(batch.rows), len(requests), run.id)  # before any write
         written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
         update_run(engine, run.id, themes_count=written - batch.failures)
         record_usage(engine, run.id, batch.usage)
         context.log.info(f"themes: {written - batch.failures} of {len(requests)} actionable conversations themed")
 
     failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
-    fail_if_silent_zero("themes", written, len(requests), run.id)
     fail_if_too_many_failures("themes", batch.failures, len(requests), pipeline.max_failure_share, run.id, failures)
     ok_rows = [row for row in batch.rows if not row.get("error")]
     signatures = count_by(ok_rows, "issue_signature")
