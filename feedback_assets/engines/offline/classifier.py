@@ -20,6 +20,7 @@ from feedback_assets.engines.offline.cues import (
     URGENCY_CUE_SET,
     URL_PATTERN,
     Cue,
+    fallback_type,
 )
 
 RESOLUTION_WEIGHT = 4.0
@@ -57,10 +58,17 @@ AUTO_RESPONSE_TYPES = frozenset({"how_to_question", "configuration_help", "accou
 class TypeScores:
     scores: dict[str, float]
     signals: list[Cue]
+    fallback: str = "general_inquiry"
+    """The type when no cue scored (from the message's shape, ``cues.fallback_type``)."""
 
     @classmethod
     def of(
-        cls, signals: list[Cue], links: int, *, resolution: ResolutionSignal | None = None
+        cls,
+        signals: list[Cue],
+        links: int,
+        *,
+        resolution: ResolutionSignal | None = None,
+        fallback: str = "general_inquiry",
     ) -> "TypeScores":
         """Each distinct cue adds its weight to its type; many links look like spam; a resolution adds
         ``RESOLUTION_WEIGHT`` to the type it suggests."""
@@ -71,7 +79,7 @@ class TypeScores:
             scores["spam"] += 3.0
         if resolution and resolution.suggested_type:
             scores[resolution.suggested_type] += RESOLUTION_WEIGHT
-        return cls(scores, signals)
+        return cls(scores, signals, fallback)
 
     @property
     def ranked(self) -> list[tuple[str, float]]:
@@ -80,7 +88,7 @@ class TypeScores:
     @property
     def best(self) -> str:
         conversation_type, score = self.ranked[0]
-        return conversation_type if score > 0 else "general_inquiry"
+        return conversation_type if score > 0 else self.fallback
 
     @property
     def margin(self) -> float:
@@ -131,14 +139,15 @@ def classify(conversation: Conversation) -> tuple[Stage1Result, Stage2Result | N
     text = customer_text(conversation)
     opening = TYPE_CUE_SET.matches(text)
     links = len(URL_PATTERN.findall(text))
-    first = _stage1(text, TypeScores.of(opening, links))
+    first = _stage1(text, TypeScores.of(opening, links, fallback=fallback_type(text)))
     if not conversation.support_messages:
         return first, None
     follow_ups = " ".join(without_instructions(message) for message in conversation.customer_messages)
     later = TYPE_CUE_SET.matches(follow_ups) if follow_ups else []
     signals = opening + [cue for cue in later if cue not in opening]
     links += len(URL_PATTERN.findall(follow_ups))
-    return first, _stage2(conversation, text, first, signals, links)
+    fallback = fallback_type(f"{text} {follow_ups}")
+    return first, _stage2(conversation, text, first, signals, links, fallback)
 
 
 def _stage1(text: str, scores: TypeScores) -> Stage1Result:
@@ -167,10 +176,15 @@ def _sentence_with(text: str, phrase: str) -> str:
 
 
 def _stage2(
-    conversation: Conversation, text: str, first: Stage1Result, signals: list[Cue], links: int
+    conversation: Conversation,
+    text: str,
+    first: Stage1Result,
+    signals: list[Cue],
+    links: int,
+    fallback: str,
 ) -> Stage2Result:
     resolution = detect_resolution(conversation.support_messages)
-    scores = TypeScores.of(signals, links, resolution=resolution)
+    scores = TypeScores.of(signals, links, resolution=resolution, fallback=fallback)
     conversation_type = scores.best
     changed = conversation_type != first.conversation_type
     supported = bool(resolution and resolution.suggested_type == conversation_type)

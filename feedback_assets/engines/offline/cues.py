@@ -161,6 +161,33 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:worked|was working) (?:fine|correctly|perfectly|before)|used to work",
             r"(?:did|has) something change",
             r"is anyone else (?:seeing|having|getting)",
+            r"(?:doesn'?t|does not|didn'?t|did not|won'?t) (?:do|change) anything|does nothing|nothing happens",
+            r"never (?:finish|load|complet|end|open|show|sav|updat|arriv|appear)\w*",
+            r"(?:just |keeps? |still )?spin(?:s|ning)?(?: forever)?|spinner|loading forever|endless(?:ly)? load\w*",
+            r"unreadable|illegible|overlapp?\w*|misaligned|cut off|truncated|garbled",
+            r"(?:goes|went|jumps?|switch(?:es|ed)?|revert(?:s|ed)?|snaps?) back to|revert(?:s|ed|ing)|"
+            r"resets? (?:itself|to)|undoes itself",
+            r"used to (?:be|work|show|load|open|sync|appear|display|include|let)",
+            r"(?:is there|any) (?:a )?(?:fix|workaround)|a workaround|known (?:issue|bug|problem)",
+            r"(?:since|after) (?:the |your |this |last |a )?(?:latest |last |recent |new |most recent )?"
+            r"(?:update|upgrade|release|version|redesign)",
+            r"(?:not|never|no longer|isn'?t|aren'?t|wasn'?t|weren'?t) (?:being )?(?:saved|updated|applied|"
+            r"synced|shown|displayed|counted|included|calculated|recorded|triggered|notified|charged correctly)",
+            r"(?:isn'?t|aren'?t|doesn'?t|don'?t|is not|are not|does not|do not) (?:get(?:ting)? )?notified",
+            r"(?:pops? up|shows? up|appears?) (?:again|twice|every time)",
+            r"(?:returns?|throws?|gives?|shows?|getting|get) (?:an? |the )?(?:error|exception|blank|404|500)",
+            r"timeouts?|timing out|times out",
+            r"(?:loads?|loading|opens?|syncs?|saves?) (?:very |really |super |so )?slow(?:ly)?",
+            r"regression",
+            r"no (?:reciben?|recibo|carga|cargan|llega|llegan|guarda|sincroniza|aparecen?|abre)|"
+            r"se (?:cierra|bloquea|congela|queda)|rechaza\w*|ya no (?:funciona|carga|aparece|sale)|"
+            r"ne (?:reçoi\w*|charge|s'ouvre|s'affiche|fonctionne|marche|synchronise|enregistre)|"
+            r"n'(?:apparai\w*|arrive\w*|enregistre)|plant(?:e|ent|é)|bloqué|bug(?:ue|gé)|"
+            r"lädt nicht|stürzt\w* ab|(?:wird|werden|kommt|kommen|geht|zeigt) (?:\w+ )?nicht|abgestürzt|"
+            r"hängt|keine (?:benachrichtigung|nachricht)\w*|"
+            r"não (?:carrega|recebo|recebem|recebe|aparece|abre|salva|sincroniza|chega|chegam)|"
+            r"trava\w*|fecha sozinho|parou de funcionar|dejó de funcionar|a cessé de fonctionner|"
+            r"funktioniert nicht mehr",
             r"no funciona|ne fonctionne pas|marche pas|funktioniert nicht|não funciona|non funziona|"
             r"werkt niet|fehler|erreur|erro|errore|falla|fehl(?:en|t)|faltan?|manquen?t?|no aparece",
         ),
@@ -198,6 +225,17 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:the )?others? (?:are|is|work) fine|works? fine (?:for|on|in)",
             r"over 100 ?%",
             r"affected",
+            r"(?:takes?|took|taking) (?:over |more than |almost |nearly |about |around )?"
+            r"(?:an?|one|two|three|several|\d+) (?:minutes?|mins?|hours?|seconds?|secs?)",
+            r"(?:please )?(?:fix|look into|investigate) (?:this|it|that|the)",
+            r"(?:on|at) your (?:side|end)",
+            r"(?:what'?s|what is) (?:going on|happening)|(?:any idea|why) (?:is|does|are|did)",
+            r"should (?:show|be showing|display|say|be|have been|include|appear)",
+            r"(?:is|are|was|were) (?:showing|displaying|listed|counted|calculated|rounded|sent) (?:\w+ )?"
+            r"(?:twice|wrong\w*|incorrect\w*|as \w+)",
+            r"(?:never|not) the same|inconsistent|mismatch\w*|out of date|stale|outdated",
+            r"(?:after|when) (?:i|we) (?:click|tap|press|open|save|submit|upload|try)\w*",
+            r"(?:tried|trying) (?:to )?(?:\w+ )?(?:again|several times|multiple times)",
         ),
     ],
     "how_to_question": [
@@ -218,6 +256,16 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"como (?:posso|faço|faz)",
             r"come (?:posso|si)",
             r"hoe kan ik",
+            r"(?:can'?t|cannot|couldn'?t|unable to) (?:seem to )?(?:find|locate|figure out|work out|see how|see where)",
+            r"what do (?:i|we) (?:need to|have to|do)",
+            r"where (?:is|are|did|do) (?:the|i|we|my|our|you)",
+            r"what(?:'s| is) the (?:option|setting|button|shortcut|trick)",
+            r"(?:any )?tips? (?:on|for)|best practices?|recommended way|do you recommend",
+            r"¿?cómo (?:\w+ )?(?:puedo|podemos|se|hago|hacemos|cambio|configuro|agrego|añado)|"
+            r"¿?dónde (?:puedo|está|están|encuentro|se)|"
+            r"où (?:puis|peut|est|sont|trouve|se trouve)|est-ce que je peux|puis-je|comment (?:\w+ )?(?:faire|ajouter|changer|modifier)|"
+            r"wo (?:kann|finde|ist|sind|stelle)|kann (?:ich|man) (?:\w+ )?|wie (?:\w+ )?(?:ich|man)|"
+            r"onde (?:posso|fica|ficam|encontro|está)|como (?:\w+ )?(?:eu|posso|faço|se|adiciono|altero|mudo)",
         ),
         *_cues(
             1.0,
@@ -228,6 +276,13 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"any (?:guide|tutorial|docs|documentation)",
             r"explain",
             r"what does .{1,30} mean",
+            r"(?:will|would|does|do|should|is|are) (?:it|this|that|they|i|we) (?:\w+ )?(?:need|have to|also|still|"
+            r"automatically|change|affect|keep|work|count|apply|include|show|get|be)",
+            r"what happens (?:if|when|to)",
+            r"which (?:\w+ )?(?:do|does|should|is|are|one|option|setting|plan)",
+            r"is there (?:an? |any )(?:option|setting|shortcut|way|function|button|report|view)",
+            r"(?:i|we) (?:want|need|would like|'d like) to (?:know|learn|understand) (?:how|where|if|whether)",
+            r"not sure (?:if|whether|what|which)|confused (?:about|by)",
         ),
     ],
     "feature_request": [
@@ -241,7 +296,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:could|can) you (?:please )?"
             r"(?:add|build|make it possible|consider|introduce|support|implement)",
             r"(?:i|we)(?:'d| would) (?:really |so |very much )?(?:love|like) (?:to see|to have|the ability|"
-            r"the option|an? )",
+            r"the option|an?|some)",
             r"(?:i|we) (?:really )?wish",
             r"wish (?:there|it|you)",
             r"any plans? (?:to|for|on)",
@@ -254,8 +309,31 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"suggest (?:adding|that)",
             r"sería (?:genial|útil|bueno)|me gustaría|ce serait|serait (?:bien|génial|utile)|"
             r"wäre (?:toll|schön|super|hilfreich)|seria (?:ótimo|bom|útil)|sarebbe (?:utile|bello)",
+            r"(?:we|i) (?:really |badly |desperately |still )?need (?:a|an|the|some) (?:\w+ )?"
+            r"(?:way|option|ability|feature|setting|toggle|possibility) (?:to|for)",
+            r"(?:need|want|like|love|able) to be able to|(?:be|being) able to (?:\w+ ){0,3}(?:in bulk|at once|automatically)",
+            r"would you (?:please )?(?:consider|think about|be open to|look at adding)",
+            r"please (?:consider|think about)",
+            r"(?:is|are) (?:there )?(?:any )?plans?|planned|in the (?:works|pipeline)",
+            r"(?:would|will|could) (?:really |greatly |massively )?(?:make (?:my|our|it|life|things)|save (?:us|me))",
+            r"(?:podrían|pueden|podrias) (?:\w+ )?(?:añadir|agregar|incluir)|sería (?:bueno|genial|útil) (?:poder|que|tener)|"
+            r"pourriez-vous (?:\w+ )?ajouter|possibilité de|ce serait (?:top|pratique)|j'aimerais (?:pouvoir|avoir)|"
+            r"könnt(?:et|en) (?:ihr|sie) (?:\w+ )?(?:hinzufügen|einbauen|ergänzen)|wäre es möglich|wir wünschen|ich wünsche|"
+            r"poderiam (?:\w+ )?(?:adicionar|incluir)|gostaria de (?:ter|poder)|seria (?:ótimo|bom|legal) (?:ter|poder|se)",
         ),
-        *_cues(2.0, r"please (?:support|allow|let|make|include)", r"any chance (?:of|to|you|we)"),
+        *_cues(
+            2.0,
+            r"please (?:support|allow|let|make|include|bring|enable us)",
+            r"any chance (?:of|to|you|we)",
+            r"(?:could|can|would) (?:\w+ ){1,3}be (?:added|exported|made|shown|displayed|included|"
+            r"supported|customi[sz]ed|configurable|optional|changed|extended|integrated|synced|sorted|filtered)",
+            r"(?:should|could) (?:be able to|have an? (?:option|setting|way))",
+            r"(?:missing|lacks?|lacking) (?:an? |the )?(?:feature|option|ability|way)",
+            r"(?:a|an) \w+(?:[- ]\w+)? (?:feature|view|mode|report|integration|option|setting) "
+            r"(?:that|which|where|for|to)",
+            r"support for",
+        ),
+        *_cues(1.0, r"\w+, please(?:[.!]|$)"),
         *_cues(
             1.5,
             r"(?:doesn'?t|does not|don'?t|do not) (?:have|support|offer|allow)",
@@ -265,6 +343,10 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"ideally",
             r"request(?:ing)? (?:a|an|the) (?:feature|option)",
             r"would (?:like|want) (?:to be able|an? option)",
+            r"(?:we|i) (?:really )?need (?:a|an|some|the)",
+            r"(?:can|could) you (?:guys )?(?:please )?(?:also )?(?:let|allow|give|provide|offer|have)",
+            r"(?:instead|rather) of (?:having to|manually|one by one)|one by one",
+            r"(?:would|could) (?:be|come in) handy|would help (?:us|me|a lot)",
         ),
     ],
     "billing_question": [
@@ -283,6 +365,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"vat|sales tax|tax id",
             r"overcharg\w*",
             r"prorat\w+",
+            r"(?:are|am|were|is|being) (?:we |i )?(?:still )?(?:paying|charged|billed) for",
             r"factur\w*|reembolso|cobro|remboursement|rechnung|rückerstattung|fattura",
         ),
         *_cues(
@@ -343,8 +426,8 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"connect(?:ing)? (?:\w+ ){0,3}(?:to|with)",
             r"enable|disable",
             r"turn (?:on|off)",
-            r"configurar|configuro|configuración|configurer|paramètres|einstellungen|einrichten|verbinde|"
-            r"configurações|impostazioni|instellingen",
+            r"configurar|configuro|configuración|configurer|paramétrer|paramètres|einstellungen|einrichten|"
+            r"verbinde\w*|konfigur\w+|configurações|impostazioni|instellingen|integración|intégration",
         ),
         *_cues(
             1.0,
@@ -354,7 +437,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"permissions?",
             r"install\w*",
             r"time ?zone",
-            r"scopes?|api keys?|webhooks?|sso|saml",
+            r"scopes?|api keys?|webhooks?|sso|saml|single sign[- ]on|scim|oauth|custom domain|dns|smtp",
         ),
     ],
     "general_inquiry": [
@@ -374,6 +457,12 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:where|are) you (?:located|based)",
             r"hiring|careers?|job (?:opening|application)s?",
             r"deciding|evaluating|comparing|competitor",
+            r"ask (?:you )?(?:a few|some|a couple of) questions|journalist|blogger|reporter|podcast|interview|"
+            r"writing (?:an? )?(?:article|story|piece|post|thesis|paper)|(?:research|university|school) project|"
+            r"survey|case study|press|media inquiry",
+            r"(?:is|are) (?:\w+ )?(?:it |the app |the product )?available (?:in|on|for|outside)|"
+            r"(?:public )?roadmap (?:somewhere|public)|public roadmap|"
+            r"disponible en|verfügbar (?:in|auf)|disponível (?:em|no|na)",
         ),
     ],
     "spam": [
@@ -416,9 +505,79 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:review and )?pay (?:it )?(?:today|now|immediately)",
             r"verify your (?:account|password|identity)",
             r"account (?:will be )?(?:suspended|closed) (?:unless|within)",
+            r"dear (?:business )?owner|dear (?:friend|beneficiary|valued customer)|hello dear|greetings of the day",
+            r"(?:hire|dedicated|offshore) (?:\w+ )?(?:developers|programmers)|offshore (?:team|development)|"
+            r"white[- ]label (?:services|solution)|virtual assistant services|data entry services",
+            r"(?:increase|boost|grow|double|skyrocket) your (?:\w+ )?(?:traffic|sales|revenue|leads|followers|"
+            r"ranking|rankings|visibility|conversions|reach|roi)",
+            r"top of google|google (?:ranking|rankings|first page)|(?:first|1st) page (?:of|on) google|domain authority|"
+            r"link building|(?:do[- ]?follow|high[- ]quality|high da|niche) (?:links|backlinks)",
+            r"b2b (?:email|contact|leads?) (?:lists?|database)|email lists? for sale|verified (?:emails|leads)|"
+            r"(?:qualified|targeted|b2b) leads",
+            r"(?:exclusive|limited) (?:\w+ )?(?:offer|deal)|act now|risk[- ]free|no cost to you|"
+            r"free (?:audit|consultation|seo|quote)",
+            r"earn (?:\$|€|money|extra (?:money|income|cash)|up to \$?\d+)|passive income|double your (?:money|income)",
+            r"unusual (?:sign[- ]?in |login )?activity|confirm your (?:account|identity) (?:details|now|within|"
+            r"immediately)|mailbox (?:is )?(?:full|almost full)|storage quota|"
+            r"(?:click|tap) (?:the |this )?(?:link|below|button) (?:below )?to (?:verify|confirm|claim|avoid|"
+            r"restore|unlock|receive)",
+            r"beneficiary|next of kin|million (?:dollars|usd|euros)|(?:usd|us\$|\$) ?\d+(?:\.\d+)? million|"
+            r"sweepstakes?|airdrop",
+            r"replica watches|rolex|weight loss|diet pills|hot (?:girls|singles)|singles (?:in|near) your",
+            r"app development (?:services|company|agency)|software development (?:company|services|agency)|"
+            r"(?:web|website) (?:redesign|revamp) (?:services|offer)",
+            r"promot(?:e|ing) your (?:\w+ )?(?:business|brand|app|product|website)|sponsored (?:post|content|article)",
+            r"guaranteed (?:results|ranking|traffic|returns?|income|profit)|buy now|order now|shop now|"
+            r"visit (?:our|my) (?:website|store|shop)",
+            r"your domain (?:name )?(?:is |will )?expir\w*|domain renewal (?:notice|invoice)|"
+            r"google (?:my business|business profile|maps listing)",
+            r"essay writing|assignment help|homework help|bulk sms|loan (?:offer|approval)|pre-?approved (?:loan|for)",
+        ),
+        *_cues(
+            1.5,
+            r"i (?:came across|stumbled upon) your (?:website|site|company|profile|page|app|business|listing)",
+            r"(?:we|i) help(?:ed)? (?:\w+ )?(?:businesses|companies|brands|startups|agencies) (?:like yours|to|grow|get)",
+            r"(?:hop|jump) on a (?:quick |short |brief )?(?:call|chat)|(?:\d+|fifteen|ten|twenty)[- ]min(?:ute)? "
+            r"(?:call|chat|meeting)",
+            r"(?:are you|is this) the right person|decision[- ]maker|who handles (?:your )?(?:marketing|purchasing)",
+            r"collaboration (?:opportunity|proposal)|partnership opportunity",
+            r"(?:book|schedule|set up|arrange) a (?:quick |short |free |brief )?(?:call|chat|meeting|demo) with "
+            r"(?:me|us|our team|one of our)",
+            r"(?:i|we) (?:can|could|would love to|'d love to|would like to) (?:help you|offer you|provide you|show you)",
+            r"(?:we|i) (?:offer|provide|specialize in|specialise in) (?:\w+ ){0,3}(?:services|solutions)|our services",
         ),
     ],
 }
+
+# When no cue speaks for any type, the shape of the message still tells a defect report from a question or
+# a wish better than "general inquiry" would: a negated verb describes something not working, a question about
+# what the customer (I, we) can do asks how, a need or a "please" asks for something. Questions about the
+# company (you, your) and everything else stay general inquiries.
+_NEGATED = re.compile(
+    r"(?<!\w)(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|is not|aren'?t|are not|didn'?t|"
+    r"did not|can'?t|cannot|couldn'?t|wasn'?t|weren'?t|hasn'?t|haven'?t|no longer|never)(?!\w)",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"[^.!?\n]*\?")
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:i|we|my|our|me|us|i'm|we're)(?!\w)", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"(?<!\w)(?:you|your|you're)(?!\w)", re.IGNORECASE)
+_WANT = re.compile(
+    r"(?<!\w)(?:please|pls|need|needs|want|wants|would like|'d like|wish|por favor|s'il vous plaît|bitte)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def fallback_type(text: str) -> str:
+    """The type a message's shape suggests when no cue fired (see above)."""
+    if _NEGATED.search(text):
+        return "product_issue"
+    for question in _QUESTION.findall(text):
+        if _FIRST_PERSON.search(question) and not _SECOND_PERSON.search(question):
+            return "how_to_question"
+    if _WANT.search(text):
+        return "feature_request"
+    return "general_inquiry"
+
 
 # Patterns counted once per text that are not about a type but tell spam from customers.
 URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
