@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -89,6 +90,8 @@ def main() -> int:
         print(f"  {'total wall time':<44} {total:7.2f} s   (target <= 60 s)")
         print(f"  {'our code (assets + checks)':<44} {ours:7.2f} s")
         print(f"  {'Dagster overhead':<44} {total - ours:7.2f} s = {(total - ours) / total:.1%} of total (target <= 20%)")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  {'peak memory (RSS) of the process':<44} {peak:7.0f} MB  (input file {data.stat().st_size / 2**20:.0f} MB)")
         dispose_engines()
     finally:
         with admin.connect() as connection:
