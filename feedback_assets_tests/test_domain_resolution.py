@@ -82,5 +82,6 @@ def test_automatic_acknowledgements_are_skipped():
 
 
 def test_not_a_bug_is_read_before_bug_phrases():
+    # "Not a bug" means the product works and the customer did not know how: a how-to question.
     signal = detect_resolution(["This is a setting rather than a bug: turn it on under Settings."])
-    assert (signal.action, signal.suggested_type) == ("not_a_bug", "configuration_help")
+    assert (signal.action, signal.suggested_type) == ("not_a_bug", "how_to_question")

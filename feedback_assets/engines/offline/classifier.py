@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
-from feedback_assets.domain.resolution import detect_resolution
+from feedback_assets.domain.resolution import detect_resolution, human_replies
 from feedback_assets.domain.text import truncate, without_instructions
 from feedback_assets.engines.offline.cues import (
     TYPE_CUE_SET,
@@ -26,6 +26,13 @@ from feedback_assets.engines.offline.cues import (
 RESOLUTION_WEIGHT = 4.0
 """What a recognised resolution adds to the type it suggests in stage 2: more than one strong customer cue,
 because what support did says more about the conversation than how the customer first put it."""
+DISPUTED_CUE_SHARE = 0.5
+"""What the customer's cues for other types still count once support's resolution points to one type: the
+customer describes symptoms as they appear ("it's broken"), support knows what the cause was."""
+TOPIC_TYPES = ("billing_question", "account_issue")
+STRONG_CUE = 2.5
+SUPPORT_CUE_SHARE = 0.3
+SUPPORT_READ_TYPES = frozenset({"billing_question", "account_issue", "configuration_help", "feature_request"})
 SPAM_LINKS = 3
 """A message with this many links scores as spam as much as one spam cue does."""
 EXCERPT_CHARS = 300
@@ -58,8 +65,8 @@ AUTO_RESPONSE_TYPES = frozenset({"how_to_question", "configuration_help", "accou
 class TypeScores:
     scores: dict[str, float]
     signals: list[Cue]
-    fallback: str = "general_inquiry"
-    """The type when no cue scored (from the message's shape, ``cues.fallback_type``)."""
+    text: str = ""
+    """What the customer wrote: when no cue scored, its shape decides (``cues.fallback_type``)."""
 
     @classmethod
     def of(
@@ -68,7 +75,7 @@ class TypeScores:
         links: int,
         *,
         resolution: ResolutionSignal | None = None,
-        fallback: str = "general_inquiry",
+        text: str = "",
     ) -> "TypeScores":
         """Each distinct cue adds its weight to its type; many links look like spam; a resolution adds
         ``RESOLUTION_WEIGHT`` to the type it suggests."""
@@ -77,9 +84,15 @@ class TypeScores:
             scores[cue.kind] += cue.weight
         if links >= SPAM_LINKS:
             scores["spam"] += 3.0
+        if max(scores[topic] for topic in TOPIC_TYPES) >= STRONG_CUE:
+            # "How do I download my invoices?" is a billing question: the topic says more than the form.
+            scores["how_to_question"] *= DISPUTED_CUE_SHARE
         if resolution and resolution.suggested_type:
+            for other in scores:
+                if other != resolution.suggested_type:
+                    scores[other] *= DISPUTED_CUE_SHARE
             scores[resolution.suggested_type] += RESOLUTION_WEIGHT
-        return cls(scores, signals, fallback)
+        return cls(scores, signals, text)
 
     @property
     def ranked(self) -> list[tuple[str, float]]:
@@ -88,7 +101,7 @@ class TypeScores:
     @property
     def best(self) -> str:
         conversation_type, score = self.ranked[0]
-        return conversation_type if score > 0 else self.fallback
+        return conversation_type if score > 0 else fallback_type(self.text)
 
     @property
     def margin(self) -> float:
@@ -134,20 +147,25 @@ def _signal_labels(cues: list[Cue], text: str) -> list[str]:
     return labels[:10]
 
 
+_CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def classify(conversation: Conversation) -> tuple[Stage1Result, Stage2Result | None]:
     """Stage 1, and stage 2 when support replied (both read the opening message's cues once)."""
-    text = customer_text(conversation)
+    # Phone keyboards write "don’t": cues are written with the straight apostrophe.
+    text = customer_text(conversation).translate(_CURLY_APOSTROPHES)
     opening = TYPE_CUE_SET.matches(text)
     links = len(URL_PATTERN.findall(text))
-    first = _stage1(text, TypeScores.of(opening, links, fallback=fallback_type(text)))
+    first = _stage1(text, TypeScores.of(opening, links, text=text))
     if not conversation.support_messages:
         return first, None
-    follow_ups = " ".join(without_instructions(message) for message in conversation.customer_messages)
+    follow_ups = " ".join(
+        without_instructions(message) for message in conversation.customer_messages
+    ).translate(_CURLY_APOSTROPHES)
     later = TYPE_CUE_SET.matches(follow_ups) if follow_ups else []
     signals = opening + [cue for cue in later if cue not in opening]
     links += len(URL_PATTERN.findall(follow_ups))
-    fallback = fallback_type(f"{text} {follow_ups}")
-    return first, _stage2(conversation, text, first, signals, links, fallback)
+    return first, _stage2(conversation, text, first, signals, links, f"{text} {follow_ups}")
 
 
 def _stage1(text: str, scores: TypeScores) -> Stage1Result:
@@ -181,10 +199,14 @@ def _stage2(
     first: Stage1Result,
     signals: list[Cue],
     links: int,
-    fallback: str,
+    everything_said: str,
 ) -> Stage2Result:
     resolution = detect_resolution(conversation.support_messages)
-    scores = TypeScores.of(signals, links, resolution=resolution, fallback=fallback)
+    scores = TypeScores.of(signals, links, resolution=resolution, text=everything_said)
+    replies = " ".join(human_replies(conversation.support_messages))
+    for cue in TYPE_CUE_SET.matches(replies, replies) if replies else ():
+        if cue.kind in SUPPORT_READ_TYPES:
+            scores.scores[cue.kind] += SUPPORT_CUE_SHARE * cue.weight
     conversation_type = scores.best
     changed = conversation_type != first.conversation_type
     supported = bool(resolution and resolution.suggested_type == conversation_type)

@@ -74,28 +74,101 @@ def _group_end(pattern: str) -> int:
 
 
 def _anchors(pattern: str) -> tuple[str, ...] | None:
-    """The literal start of every top-level alternative (its last character dropped when a quantifier
-    makes it optional); None when some alternative starts with a construct."""
+    """Literal text one of which every match of ``pattern`` contains, each starting a word (so a cue is only
+    tried on texts that contain one); None when some alternative has no such literal."""
     anchors: list[str] = []
     for alternative in _top_level_alternatives(pattern):
-        if alternative.startswith("(?:"):
-            # A leading group: its own alternatives' literal starts anchor this alternative too.
-            close = _group_end(alternative)
-            inner = _anchors(alternative[3:close])
-            if inner is None or alternative[close + 1 : close + 2] in ("?", "*", "{"):
-                return None
-            anchors.extend(inner)
-            continue
-        end = 0
-        while end < len(alternative) and alternative[end] not in _META:
-            end += 1
-        literal = alternative[:end]
-        if end < len(alternative) and alternative[end] in "?*{":
-            literal = literal[:-1]
-        if len(literal) < 2:
+        found = _sequence_anchors(alternative)
+        if found is None:
             return None
-        anchors.append(literal.lower())
+        anchors.extend(found)
     return tuple(anchors)
+
+
+_QUANTIFIERS = "?*+{"
+
+
+def _elements(sequence: str) -> list[tuple[str, str, str]]:
+    """``sequence`` as (kind, text, quantifier) items: kind "group" (text = its content), "lookaround",
+    "char" (one literal character) or "other" (a class, an escape class, a dot)."""
+    items: list[tuple[str, str, str]] = []
+    position = 0
+    while position < len(sequence):
+        char = sequence[position]
+        if char == "(":
+            close = position + _group_end(sequence[position:])
+            body = sequence[position + 1 : close]
+            if body.startswith(("?<=", "?<!", "?=", "?!")):
+                kind, text = "lookaround", ""
+            else:
+                kind, text = "group", body[2:] if body.startswith("?:") else body
+            position = close + 1
+        elif char == "[":
+            close = sequence.index("]", position + 2)
+            kind, text, position = "other", "", close + 1
+        elif char == "\\":
+            escaped = sequence[position + 1]
+            kind, text = ("other", "") if escaped.isalnum() else ("char", escaped)
+            position += 2
+        elif char in ".^$":
+            kind, text, position = "other", "", position + 1
+        else:
+            kind, text, position = "char", char, position + 1
+        quantifier = ""
+        if position < len(sequence) and sequence[position] in _QUANTIFIERS:
+            end = sequence.index("}", position) + 1 if sequence[position] == "{" else position + 1
+            quantifier = sequence[position:end]
+            position = end
+            if position < len(sequence) and sequence[position] == "?":
+                position += 1  # lazy
+        items.append((kind, text, quantifier))
+    return items
+
+
+def _ends_outside_word(kind: str, text: str) -> bool:
+    """Whether an item surely ends with a character that is not part of a word (so what follows it starts
+    one); unsure counts as no."""
+    if kind == "char":
+        return not (text.isalnum() or text == "_")
+    if kind == "group":
+        for part in _top_level_alternatives(text):
+            items = _elements(part)
+            if not items or items[-1][2] or not _ends_outside_word(*items[-1][:2]):
+                return False
+        return True
+    return False
+
+
+def _sequence_anchors(sequence: str) -> tuple[str, ...] | None:
+    """The most selective literal (the one whose shortest form is longest) among the required pieces of
+    ``sequence`` that start a word; None when there is none."""
+    items = _elements(sequence)
+    candidates: list[tuple[str, ...]] = []
+    at_word_start = True
+    for number, (kind, text, quantifier) in enumerate(items):
+        required = quantifier in ("", "+")
+        if at_word_start and required:
+            if kind == "group":
+                inner = _anchors(text)
+                if inner:
+                    candidates.append(inner)
+            elif kind == "char" and (text.isalnum() or text == "_"):
+                literal = ""
+                for follower, (next_kind, next_text, next_quantifier) in enumerate(items[number:]):
+                    if next_kind != "char" or next_quantifier not in ("", "+"):
+                        break
+                    literal += next_text
+                    if next_quantifier:
+                        break
+                if len(literal) >= 2:
+                    candidates.append((literal.lower(),))
+        if kind == "lookaround":
+            continue  # zero width: the next item starts where this one is
+        ends_outside = _ends_outside_word(kind, text)
+        at_word_start = ends_outside if required else at_word_start and ends_outside
+    if not candidates:
+        return None
+    return max(candidates, key=lambda anchors: min(len(anchor) for anchor in anchors))
 
 
 def _cues(weight: float, *patterns: str) -> list[Cue]:
@@ -192,6 +265,10 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"werkt niet|fehler|erreur|erro|errore|falla|fehl(?:en|t)|faltan?|manquen?t?|no aparece",
         ),
         *_cues(
+            2.0,
+            r"how (?:do|can|should) (?:i|we) (?:fix|stop|get rid of|prevent|resolve|repair|recover|restore)",
+        ),
+        *_cues(
             1.0,
             r"wrong",
             r"incorrect(?:ly)?",
@@ -229,6 +306,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:an?|one|two|three|several|\d+) (?:minutes?|mins?|hours?|seconds?|secs?)",
             r"(?:please )?(?:fix|look into|investigate) (?:this|it|that|the)",
             r"(?:on|at) your (?:side|end)",
+            r"why (?:is|are|does|do|did|was|were|would|can'?t|won'?t|isn'?t|aren'?t|doesn'?t|don'?t|didn'?t)",
             r"(?:what'?s|what is) (?:going on|happening)|(?:any idea|why) (?:is|does|are|did)",
             r"should (?:show|be showing|display|say|be|have been|include|appear)",
             r"(?:is|are|was|were) (?:showing|displaying|listed|counted|calculated|rounded|sent) (?:\w+ )?"
@@ -281,7 +359,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"what happens (?:if|when|to)",
             r"which (?:\w+ )?(?:do|does|should|is|are|one|option|setting|plan)",
             r"is there (?:an? |any )(?:option|setting|shortcut|way|function|button|report|view)",
-            r"(?:i|we) (?:want|need|would like|'d like) to (?:know|learn|understand) (?:how|where|if|whether)",
+            r"(?:want|need|like) to (?:know|learn|understand) (?:how|where|if|whether)",
             r"not sure (?:if|whether|what|which)|confused (?:about|by)",
         ),
     ],
@@ -295,9 +373,9 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"it would (?:be|help|save)",
             r"(?:could|can) you (?:please )?"
             r"(?:add|build|make it possible|consider|introduce|support|implement)",
-            r"(?:i|we)(?:'d| would) (?:really |so |very much )?(?:love|like) (?:to see|to have|the ability|"
+            r"(?:i'd|we'd|i would|we would) (?:really |so |very much )?(?:love|like) (?:to see|to have|the ability|"
             r"the option|an?|some)",
-            r"(?:i|we) (?:really )?wish",
+            r"i wish|we wish|i really wish|we really wish",
             r"wish (?:there|it|you)",
             r"any plans? (?:to|for|on)",
             r"on (?:the|your) roadmap",
@@ -309,7 +387,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"suggest (?:adding|that)",
             r"sería (?:genial|útil|bueno)|me gustaría|ce serait|serait (?:bien|génial|utile)|"
             r"wäre (?:toll|schön|super|hilfreich)|seria (?:ótimo|bom|útil)|sarebbe (?:utile|bello)",
-            r"(?:we|i) (?:really |badly |desperately |still )?need (?:a|an|the|some) (?:\w+ )?"
+            r"need (?:a|an|the|some) (?:\w+ )?"
             r"(?:way|option|ability|feature|setting|toggle|possibility) (?:to|for)",
             r"(?:need|want|like|love|able) to be able to|(?:be|being) able to (?:\w+ ){0,3}(?:in bulk|at once|automatically)",
             r"would you (?:please )?(?:consider|think about|be open to|look at adding)",
@@ -329,11 +407,11 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"supported|customi[sz]ed|configurable|optional|changed|extended|integrated|synced|sorted|filtered)",
             r"(?:should|could) (?:be able to|have an? (?:option|setting|way))",
             r"(?:missing|lacks?|lacking) (?:an? |the )?(?:feature|option|ability|way)",
-            r"(?:a|an) \w+(?:[- ]\w+)? (?:feature|view|mode|report|integration|option|setting) "
+            r"(?:a |an )\w+(?:[- ]\w+)? (?:feature|view|mode|report|integration|option|setting) "
             r"(?:that|which|where|for|to)",
             r"support for",
         ),
-        *_cues(1.0, r"\w+, please(?:[.!]|$)"),
+        *_cues(1.0, r"(?<=\w, )please(?:[.!]|$)"),
         *_cues(
             1.5,
             r"(?:doesn'?t|does not|don'?t|do not) (?:have|support|offer|allow)",
@@ -343,7 +421,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"ideally",
             r"request(?:ing)? (?:a|an|the) (?:feature|option)",
             r"would (?:like|want) (?:to be able|an? option)",
-            r"(?:we|i) (?:really )?need (?:a|an|some|the)",
+            r"(?:we need|i need|we really need|i really need) (?:a|an|some|the)",
             r"(?:can|could) you (?:guys )?(?:please )?(?:also )?(?:let|allow|give|provide|offer|have)",
             r"(?:instead|rather) of (?:having to|manually|one by one)|one by one",
             r"(?:would|could) (?:be|come in) handy|would help (?:us|me|a lot)",
@@ -354,7 +432,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             2.5,
             r"invoices?",
             r"refunds?|refunded",
-            r"(?:over|double |was |been |were |got )?charged",
+            r"(?:double |was |been |were |got )?charged",
             r"charges?",
             r"billed|billing",
             r"receipts?",
@@ -366,6 +444,11 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"overcharg\w*",
             r"prorat\w+",
             r"(?:are|am|were|is|being) (?:we |i )?(?:still )?(?:paying|charged|billed) for",
+            r"(?:double|duplicate|extra|unexpected|unknown|recurring) (?:charges?|payments?|billing)|"
+            r"card (?:on file|was declined|declined|expired|details|number)|(?:our|my|the|a) (?:credit |company )?card|"
+            r"declined|chargeback|bank (?:statement|transfer)|paypal",
+            r"cobr\w+|tarjeta|suscripci\w+|precio|pago|prélèvement|abonnement|tarif|carte bancaire|paiement|"
+            r"abgebucht|abbuchung|abo|preis|kreditkarte|zahlung|cobrança|assinatura|cartão|preço|pagamento",
             r"factur\w*|reembolso|cobro|remboursement|rechnung|rückerstattung|fattura",
         ),
         *_cues(
@@ -437,7 +520,15 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"permissions?",
             r"install\w*",
             r"time ?zone",
-            r"scopes?|api keys?|webhooks?|sso|saml|single sign[- ]on|scim|oauth|custom domain|dns|smtp",
+        ),
+        # The technical objects of a setup: what configuration help is about when nothing is broken.
+        *_cues(
+            2.0,
+            r"scopes?|api (?:keys?|tokens?|access|docs|endpoints?)|access tokens?|webhooks?|signing secret|"
+            r"client (?:id|secret)|callback url|redirect (?:uri|url)",
+            r"sso|saml|single sign[- ]on|scim|oauth|ldap|identity provider",
+            r"custom domain|dns|cname|txt record|mx record|smtp|dkim|spf|dmarc|ip (?:allow|white)[- ]?list",
+            r"csv import|bulk import|import (?:our|my|the|existing|all)|field mapping|map(?:ping)? (?:the |our )?fields",
         ),
     ],
     "general_inquiry": [
@@ -521,7 +612,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"immediately)|mailbox (?:is )?(?:full|almost full)|storage quota|"
             r"(?:click|tap) (?:the |this )?(?:link|below|button) (?:below )?to (?:verify|confirm|claim|avoid|"
             r"restore|unlock|receive)",
-            r"beneficiary|next of kin|million (?:dollars|usd|euros)|(?:usd|us\$|\$) ?\d+(?:\.\d+)? million|"
+            r"beneficiary|next of kin|million (?:dollars|usd|euros)|usd ?\d+(?:\.\d+)? million|"
             r"sweepstakes?|airdrop",
             r"replica watches|rolex|weight loss|diet pills|hot (?:girls|singles)|singles (?:in|near) your",
             r"app development (?:services|company|agency)|software development (?:company|services|agency)|"
@@ -536,15 +627,15 @@ TYPE_CUES: dict[str, list[Cue]] = {
         *_cues(
             1.5,
             r"i (?:came across|stumbled upon) your (?:website|site|company|profile|page|app|business|listing)",
-            r"(?:we|i) help(?:ed)? (?:\w+ )?(?:businesses|companies|brands|startups|agencies) (?:like yours|to|grow|get)",
-            r"(?:hop|jump) on a (?:quick |short |brief )?(?:call|chat)|(?:\d+|fifteen|ten|twenty)[- ]min(?:ute)? "
+            r"(?:we help|i help|we helped|i helped) (?:\w+ )?(?:businesses|companies|brands|startups|agencies) (?:like yours|to|grow|get)",
+            r"(?:hop|jump) on a (?:quick |short |brief )?(?:call|chat)|(?:10|15|20|30|fifteen|ten|twenty|thirty)[- ]min(?:ute)? "
             r"(?:call|chat|meeting)",
             r"(?:are you|is this) the right person|decision[- ]maker|who handles (?:your )?(?:marketing|purchasing)",
             r"collaboration (?:opportunity|proposal)|partnership opportunity",
             r"(?:book|schedule|set up|arrange) a (?:quick |short |free |brief )?(?:call|chat|meeting|demo) with "
             r"(?:me|us|our team|one of our)",
-            r"(?:i|we) (?:can|could|would love to|'d love to|would like to) (?:help you|offer you|provide you|show you)",
-            r"(?:we|i) (?:offer|provide|specialize in|specialise in) (?:\w+ ){0,3}(?:services|solutions)|our services",
+            r"(?:can|could|love to|like to) (?:help you|offer you|provide you|show you)",
+            r"(?:we offer|we provide|we specialize in|we specialise in|i offer|i provide) (?:\w+ ){0,3}(?:services|solutions)|our services",
         ),
     ],
 }
