@@ -82,6 +82,7 @@ def is_generic(signature: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def signature_problem(signature: str) -> str | None:
     """Why ``signature`` breaks the rules (form or genericity), or None when it is fine."""
     if len(signature) > SIGNATURE_MAX_CHARS or not SIGNATURE_PATTERN.fullmatch(signature):

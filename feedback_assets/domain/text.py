@@ -52,6 +52,52 @@ def words(text: str) -> list[str]:
     return WORD_PATTERN.findall(text.lower())
 
 
+# Everyday synonyms of software support, folded to one stem when grouping reports: two customers who write
+# "push alerts" and "notifications" report one thing. Only words that mean the same in any product; the first
+# word of a group is the one every other one is read as.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("notification", "notifications", "notify", "notified", "notif", "notifs", "alert", "alerts", "push",
+     "reminder", "reminders"),
+    ("login", "logins", "signin", "logon"),
+    ("employee", "employees", "staff", "staffer", "worker", "workers", "personnel", "teammate", "teammates"),
+    ("customer", "customers", "client", "clients"),
+    ("delete", "deleted", "deleting", "remove", "removed", "removing", "erase", "erased"),
+    ("screen", "screens", "page", "pages", "tab", "tabs", "window", "windows"),
+    ("photo", "photos", "picture", "pictures", "image", "images", "pic", "pics"),
+    ("file", "files", "document", "documents", "doc", "docs", "attachment", "attachments"),
+    ("copy", "copies", "copied", "copying", "clone", "cloned", "reuse", "reused", "reusing"),
+    ("swap", "swaps", "swapped", "trade", "trades", "traded", "exchange", "exchanges"),
+    ("calendar", "calendars", "ical", "ics"),
+    ("approve", "approves", "approved", "approving", "approval", "approvals"),
+    ("phone", "phones", "mobile", "smartphone", "smartphones", "cellphone"),
+    ("computer", "computers", "desktop", "laptop", "laptops", "pc"),
+    ("browser", "browsers", "chrome", "firefox", "safari"),
+    ("password", "passwords", "passcode", "passcodes"),
+    ("email", "emails", "e-mail", "mail", "mails"),
+    ("upload", "uploads", "uploaded", "uploading", "attach", "attached", "attaching"),
+    ("settings", "setting", "preferences", "preference"),
+    ("sync", "syncs", "synced", "syncing", "synchronise", "synchronize", "synchronised", "synchronized",
+     "synchronisation", "synchronization"),
+    ("message", "messages", "sms", "dm", "dms"),
+    ("refund", "refunds", "refunded", "reimbursement", "reimburse"),
+)
+
+
+@lru_cache(maxsize=1)
+def _synonym_stems() -> dict[str, str]:
+    folded: dict[str, str] = {}
+    for group in SYNONYM_GROUPS:
+        canonical = stem(group[0])
+        for word in group:
+            folded.setdefault(stem(word), canonical)
+    return folded
+
+
+def fold_synonym(word_stem: str) -> str:
+    """The stem a group of everyday synonyms is read as (``word_stem`` itself when it has none)."""
+    return _synonym_stems().get(word_stem, word_stem)
+
+
 # Very common function words per language: enough to tell a message's language apart (normalisation) and
 # to keep them out of issue names (grouping); not a general language resource.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {

@@ -10,9 +10,10 @@ so text addressed to a classifier changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
-from feedback_assets.domain.resolution import detect_resolution, human_replies
+from feedback_assets.domain.resolution import detect_resolution
 from feedback_assets.domain.text import truncate, without_instructions
 from feedback_assets.engines.offline.cues import (
     TYPE_CUE_SET,
@@ -30,9 +31,8 @@ DISPUTED_CUE_SHARE = 0.5
 """What the customer's cues for other types still count once support's resolution points to one type: the
 customer describes symptoms as they appear ("it's broken"), support knows what the cause was."""
 TOPIC_TYPES = ("billing_question", "account_issue")
+"""Types named by what the message is about; a strong cue of one outweighs the question form (below)."""
 STRONG_CUE = 2.5
-SUPPORT_CUE_SHARE = 0.3
-SUPPORT_READ_TYPES = frozenset({"billing_question", "account_issue", "configuration_help", "feature_request"})
 SPAM_LINKS = 3
 """A message with this many links scores as spam as much as one spam cue does."""
 EXCERPT_CHARS = 300
@@ -77,7 +77,8 @@ class TypeScores:
         resolution: ResolutionSignal | None = None,
         text: str = "",
     ) -> "TypeScores":
-        """Each distinct cue adds its weight to its type; many links look like spam; a resolution adds
+        """Each distinct cue adds its weight to its type; many links look like spam; a strong billing or
+        account cue halves the how-to reading; a resolution halves the other types and adds
         ``RESOLUTION_WEIGHT`` to the type it suggests."""
         scores = dict.fromkeys(TYPE_PRIORITY, 0.0)
         for cue in signals:
@@ -94,7 +95,7 @@ class TypeScores:
             scores[resolution.suggested_type] += RESOLUTION_WEIGHT
         return cls(scores, signals, text)
 
-    @property
+    @cached_property
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda item: (-item[1], TYPE_PRIORITY.index(item[0])))
 
@@ -203,10 +204,6 @@ def _stage2(
 ) -> Stage2Result:
     resolution = detect_resolution(conversation.support_messages)
     scores = TypeScores.of(signals, links, resolution=resolution, text=everything_said)
-    replies = " ".join(human_replies(conversation.support_messages))
-    for cue in TYPE_CUE_SET.matches(replies, replies) if replies else ():
-        if cue.kind in SUPPORT_READ_TYPES:
-            scores.scores[cue.kind] += SUPPORT_CUE_SHARE * cue.weight
     conversation_type = scores.best
     changed = conversation_type != first.conversation_type
     supported = bool(resolution and resolution.suggested_type == conversation_type)

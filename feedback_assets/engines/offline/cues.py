@@ -748,7 +748,8 @@ class CueSet:
     def matches(self, text: str, lowered: str | None = None) -> list[Cue]:
         """The cues found in ``text``, in their definition order."""
         lowered = text.lower() if lowered is None else lowered
-        prefixes = {word[:length] for word in _LEADING_WORD.findall(lowered) for length in (1, 2, 3)}
+        prefixes = {word[:3] for word in set(_LEADING_WORD.findall(lowered))}
+        prefixes.update([prefix[:2] for prefix in prefixes] + [prefix[:1] for prefix in prefixes])
         candidates = set(self._always)
         for key in prefixes & self._by_key.keys():
             candidates.update(number for anchor, number in self._by_key[key] if anchor in lowered)

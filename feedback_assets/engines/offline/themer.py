@@ -33,6 +33,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix, diags, hstack
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -54,6 +55,7 @@ from feedback_assets.domain.text import (
     StemIndex,
     Symptom,
     detect_symptoms,
+    fold_synonym,
     WORD_PATTERN,
     most_common_symptom,
     stem,
@@ -79,6 +81,10 @@ SUPPORT_WEIGHT = 0.3
 SUPPORT_MAX_SHARE = 0.1
 """Reply terms used in more than this share of the run's replies are pleasantries, not explanations."""
 _BLOCK_ROWS = 512
+_ABSORBING_FAMILY = {"how_to_question": "product_issue"}
+"""Types whose small groups may join a large group of another type (see ``grouped_by_type``)."""
+SMALL_GROUP_SIZE = 3
+"""Groups below this size (the default story threshold: they would be orphans) may join a large group."""
 UNMAPPED_AREA = "unmapped"
 _NAME_CANDIDATES = 8
 
@@ -145,16 +151,16 @@ def _proper_nouns(text: str) -> set[str]:
 
 def _content_words(text: str) -> list[tuple[str, str]]:
     """(word, stem) of the words that can say what a message is about: no filler, no numbers, no words
-    without a Latin letter (they cannot appear in a snake_case name)."""
-    return [
-        (word, word_stem)
-        for word in words(text)
-        if word not in _FILLER
-        and len(word) > 1
-        and not word.isdigit()
-        and (word_stem := stem(word)) not in _FILLER
-        and _ascii_slug(word)
-    ]
+    without a Latin letter (they cannot appear in a snake_case name); everyday synonyms share a stem."""
+    return [(word, term) for word in words(text) if (term := _content_stem(word))]
+
+
+@lru_cache(maxsize=65536)
+def _content_stem(word: str) -> str | None:
+    if word in _FILLER or len(word) <= 1 or word.isdigit() or not _ascii_slug(word):
+        return None
+    word_stem = stem(word)
+    return None if word_stem in _FILLER else fold_synonym(word_stem)
 
 
 def _with_pairs(stems: list[str]) -> list[str]:
@@ -232,6 +238,10 @@ class _Space:
             values[block] = (1 - SUPPORT_WEIGHT) * values[block] + SUPPORT_WEIGHT * replies.toarray()
         return values
 
+    def within(self, rows: Sequence[int]) -> float:
+        """Mean similarity of every ordered pair of ``rows`` (themselves included): a group's cohesion."""
+        return float(self.similarity(rows, rows).mean())
+
 
 def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     """(the similarity space, word-term rows for naming, word-term names)."""
@@ -242,13 +252,14 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     column_weights = np.array(
         [PHRASE_WEIGHT if " " in name else SYMPTOM_WEIGHT if name.startswith("__") else 1.0 for name in names]
     )
-    similarity_words = normalize(word_rows @ diags(column_weights))
+    similarity_words = normalize(word_rows @ diags(column_weights * _shared_columns(word_rows)))
     char_source = [" ".join(doc.surface[term] for term in doc.content) for doc in docs]
     if any(char_source):
         char_vectoriser = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
         )
         char_rows = char_vectoriser.fit_transform(char_source)
+        char_rows = normalize(char_rows @ diags(_shared_columns(char_rows)))
         customer = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
     else:
         customer = similarity_words
@@ -272,6 +283,12 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     return _Space(normalize(customer).tocsr(), support, has_support), word_rows, names
 
 
+def _shared_columns(rows: csr_matrix) -> np.ndarray:
+    """1.0 for the terms at least two conversations use, else 0.0: a term of one conversation cannot make
+    it similar to any other, it only dilutes what it shares (typos, names, numbers)."""
+    return (np.asarray((rows > 0).sum(axis=0)).ravel() >= 2).astype(np.float32)
+
+
 def _terms(doc: _Doc) -> list[str]:
     return doc.terms
 
@@ -280,37 +297,133 @@ def _support_terms(doc: _Doc) -> list[str]:
     return doc.support_terms
 
 
-def cluster(space: _Space, rows: Sequence[int], threshold: float) -> list[list[int]]:
-    """Average-linkage clusters (similarity ≥ threshold) of ``rows``, as sorted lists ordered by their
-    first row. Pairs above the threshold are found a block of rows at a time, so memory stays linear."""
+@dataclass(frozen=True)
+class _Cluster:
+    rows: list[int]
+    """Sorted rows of the space."""
+    closeness: np.ndarray | None = None
+    """Each member's mean similarity to the cluster (rows order); kept for clusters of SMALL_GROUP_SIZE and
+    more, which average linkage formed."""
+
+
+def cluster(space: _Space, rows: Sequence[int], threshold: float) -> list[_Cluster]:
+    """Average-linkage clusters (similarity ≥ threshold) of ``rows``, ordered by their first row. Pairs
+    above the threshold are found a block of rows at a time, so memory stays linear."""
     rows = list(rows)
     if not rows:
         return []
     graph_rows, graph_columns = [], []
     for start in range(0, len(rows), _BLOCK_ROWS):
+        # Similarity is symmetric: each block is compared with itself and the rows after it only.
         block = rows[start : start + _BLOCK_ROWS]
-        above = np.argwhere(space.similarity(block, rows) >= threshold)
+        above = np.argwhere(space.similarity(block, rows[start:]) >= threshold)
         graph_rows.append(above[:, 0] + start)
-        graph_columns.append(above[:, 1])
+        graph_columns.append(above[:, 1] + start)
     edges = np.concatenate(graph_rows), np.concatenate(graph_columns)
     graph = csr_matrix((np.ones(len(edges[0])), edges), shape=(len(rows), len(rows)))
     _, component_of = connected_components(graph, directed=False)
     members: dict[int, list[int]] = defaultdict(list)
     for index, component in enumerate(component_of):
         members[component].append(rows[index])
-    clusters: list[list[int]] = []
+    clusters: list[_Cluster] = []
     for component_rows in members.values():
         if len(component_rows) <= 2:
-            clusters.append(component_rows)  # two rows in one component are already similar enough
+            clusters.append(_Cluster(component_rows))  # two rows in one component are similar enough
             continue
-        distances = np.clip(1.0 - space.similarity(component_rows, component_rows), 0.0, 2.0)
-        condensed = distances[np.triu_indices(len(component_rows), k=1)]
+        similarities = space.similarity(component_rows, component_rows)
+        condensed = np.clip(1.0 - squareform(similarities, checks=False), 0.0, 2.0)
         labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
         grouped: dict[int, list[int]] = defaultdict(list)
-        for row, label in zip(component_rows, labels):
-            grouped[int(label)].append(row)
-        clusters.extend(grouped.values())
-    return sorted((sorted(group) for group in clusters), key=lambda group: group[0])
+        for index, label in enumerate(labels):
+            grouped[int(label)].append(index)  # component rows are sorted, so members stay in row order
+        for indexes in grouped.values():
+            closeness = (
+                similarities[np.ix_(indexes, indexes)].mean(axis=1)
+                if len(indexes) >= SMALL_GROUP_SIZE
+                else None
+            )
+            clusters.append(_Cluster([component_rows[index] for index in indexes], closeness))
+    return sorted(clusters, key=lambda found: found.rows[0])
+
+
+def _absorb_small_groups(
+    space: _Space, groups: Sequence[_Cluster], threshold: float
+) -> tuple[dict[int, list[int]], list[int]]:
+    """Which groups too small for a story join a large one: ({large group number: small group numbers
+    joining it}, small group numbers left alone). Group numbers index ``groups``.
+
+    A small group joins the large group whose centroid its own is most similar to, when that similarity
+    reaches ``threshold`` and the loosest member of the large group (the one least similar to its
+    centroid) is no closer. Average linkage compares a short report with every member of a group, each
+    with its own incidental words; a centroid averages those out, so a differently worded report of a
+    recurring issue finds its group, while a group that only shares some words stays out. Every small group
+    is compared with the large groups as average linkage left them (never with one grown in this pass), so
+    the result depends on no order.
+    """
+    large = [number for number, group in enumerate(groups) if group.closeness is not None]
+    small = [number for number, group in enumerate(groups) if group.closeness is None]
+    if not large or not small:
+        return {}, small
+    large_rows = [row for number in large for row in groups[number].rows]
+    large_sizes = np.array([len(groups[number].rows) for number in large])
+    large_starts = np.concatenate([[0], np.cumsum(large_sizes)[:-1]])
+    # Cosine between centroids from mean similarities: mean(a·b) / sqrt(mean(a·a') · mean(b·b')).
+    cohesion = np.array([groups[number].closeness.mean() for number in large])
+    loosest = np.array([groups[number].closeness.min() for number in large]) / np.sqrt(cohesion)
+    to_large = np.empty((len(small), len(large)))
+    own = np.empty(len(small))
+    chunk: list[int] = []
+    for position, number in enumerate([*small, None]):
+        rows_in_chunk = sum(len(groups[small[i]].rows) for i in chunk)
+        if chunk and (number is None or rows_in_chunk + len(groups[number].rows) > _BLOCK_ROWS):
+            chunk_rows = [row for i in chunk for row in groups[small[i]].rows]
+            sizes = [len(groups[small[i]].rows) for i in chunk]
+            per_large = np.add.reduceat(space.similarity(chunk_rows, large_rows), large_starts, axis=1)
+            per_small = np.add.reduceat(per_large, np.concatenate([[0], np.cumsum(sizes)[:-1]]), axis=0)
+            to_large[chunk] = per_small / (np.array(sizes)[:, None] * large_sizes[None, :])
+            chunk = []
+        if number is not None:
+            chunk.append(position)
+            own[position] = space.within(groups[number].rows)
+    centroid_similarity = to_large / np.sqrt(np.maximum(own[:, None] * cohesion[None, :], 1e-12))
+    joining: dict[int, list[int]] = defaultdict(list)
+    alone: list[int] = []
+    for position, number in enumerate(small):
+        best = int(np.argmax(centroid_similarity[position]))  # ties: the large group listed first
+        if centroid_similarity[position, best] >= max(threshold, loosest[best]):
+            joining[large[best]].append(number)
+        else:
+            alone.append(number)
+    return joining, alone
+
+
+def grouped_by_type(space: _Space, docs: Sequence[_Doc], threshold: float) -> dict[str, list[list[int]]]:
+    """Each conversation type's groups of rows (sorted, ordered by first row).
+
+    Types are clustered apart, then groups too small for a story may join a large group of their type's
+    family (``_ABSORBING_FAMILY``): a defect report and a how-to question are often one issue seen from two
+    sides ("the export button does nothing" / "how do I export?"), and a single misread report should not
+    leave its issue. A joined group takes the large group's type for its name.
+    """
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for doc in docs:
+        by_type[doc.request.final_type].append(doc.position)
+    clustered = {final_type: cluster(space, rows, threshold) for final_type, rows in sorted(by_type.items())}
+    families: dict[str, list[str]] = defaultdict(list)
+    for final_type in clustered:
+        families[_ABSORBING_FAMILY.get(final_type, final_type)].append(final_type)
+    result: dict[str, list[list[int]]] = defaultdict(list)
+    for members in families.values():
+        groups = [(final_type, found) for final_type in members for found in clustered[final_type]]
+        groups.sort(key=lambda item: item[1].rows[0])
+        joining, _ = _absorb_small_groups(space, [found for _, found in groups], threshold)
+        absorbed = {small for smalls in joining.values() for small in smalls}
+        for number, (final_type, found) in enumerate(groups):
+            if number in absorbed:
+                continue
+            joined = [row for small in joining.get(number, ()) for row in groups[small][1].rows]
+            result[final_type].append(sorted(found.rows + joined))
+    return {final_type: sorted(groups, key=lambda rows: rows[0]) for final_type, groups in result.items()}
 
 
 @dataclass(frozen=True)
@@ -318,6 +431,7 @@ class _Name:
     feature: tuple[str, ...]
     alternatives: tuple[str, ...]
     symptom: Symptom
+    final_type: str
 
 
 def _suffix(final_type: str, docs: Sequence[_Doc]) -> Symptom:
@@ -331,7 +445,7 @@ def _suffix(final_type: str, docs: Sequence[_Doc]) -> Symptom:
     return FAILS_SYMPTOM  # a defect report that names no symptom still says something does not work
 
 
-def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str]) -> _Name:
+def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str], final_type: str) -> _Name:
     """Feature words: the group's heaviest term (mean TF-IDF) among those at least half of its conversations
     use (a lone conversation: among the words it does not write as a proper name), plus the next one when
     it is nearly as heavy, in the order customers write them; the suffix comes from the type and symptoms."""
@@ -382,7 +496,7 @@ def _name(group: Sequence[_Doc], word_rows: csr_matrix, names: list[str]) -> _Na
 
     feature = tuple(spelling for _, spelling, _ in sorted(chosen, key=reading_order))
     alternatives = tuple(spelling for _, spelling, _ in ranked if spelling not in feature)[:4]
-    return _Name(feature, alternatives, _suffix(group[0].request.final_type, group))
+    return _Name(feature, alternatives, _suffix(final_type, group), final_type)
 
 
 def _signature(feature: Sequence[str], symptom: Symptom) -> str:
@@ -430,7 +544,7 @@ def _group_themes(
         else (normalise_signature(name.feature[0]) if name.feature else "") or UNMAPPED_AREA
     )
     description = taxonomy.component_description(component)
-    intent = _INTENTS.get(group[0].request.final_type, "Resolve {feature} ({symptom})").format(
+    intent = _INTENTS.get(name.final_type, "Resolve {feature} ({symptom})").format(
         feature=feature_text, symptom=name.symptom.description
     )
     flow = f"{area} › {component}: {description}" if description else f"Flows involving {feature_text}"
@@ -481,16 +595,9 @@ def extract_themes(
     themes: dict[int, ThemeResult] = {}
     if docs:
         space, word_rows, names = _space(docs)
-        by_type: dict[str, list[_Doc]] = defaultdict(list)
-        for doc in docs:
-            by_type[doc.request.final_type].append(doc)
         taken: set[str] = {entry.signature for entry in taxonomy.vocabulary}
-        for final_type in sorted(by_type):
-            family = by_type[final_type]
-            groups = [
-                [docs[row] for row in rows]
-                for rows in cluster(space, [doc.position for doc in family], similarity_threshold)
-            ]
+        for final_type, rows_of_groups in sorted(grouped_by_type(space, docs, similarity_threshold).items()):
+            groups = [[docs[row] for row in rows] for rows in rows_of_groups]
             # Bigger groups choose their name first; ties by first conversation id.
             groups.sort(key=lambda group: (-len(group), group[0].position))
             for group in groups:
@@ -510,7 +617,7 @@ def extract_themes(
                     for doc in rest:
                         themes[doc.position] = _vocabulary_theme(adopted)
                     continue
-                name = _name(rest, word_rows, names)
+                name = _name(rest, word_rows, names, final_type)
                 signature = _free_signature(name, taken, rest)
                 taken.add(signature)
                 for doc, theme in zip(rest, _group_themes(rest, name, signature, taxonomy)):
