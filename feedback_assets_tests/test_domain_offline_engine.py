@@ -193,3 +193,80 @@ def test_unplaced_themes_still_validate(engine):
     assert theme.product_area == "unmapped"
     assert 2 <= len(theme.symptoms) <= 4
     assert theme.matched_vocabulary is False
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # No cue fires in any of these: the message's shape decides instead of "general inquiry".
+        ("The kitchen team hasn't seen a digest since March.", "product_issue"),
+        ("Our accountant wants a quarterly summary. Is that something I pull myself?", "how_to_question"),
+        ("We want the digest in Portuguese.", "feature_request"),
+        ("Is your company based in Europe?", "general_inquiry"),
+        ("Portuguese summaries for the Lisbon team.", "general_inquiry"),
+    ],
+)
+def test_without_cues_the_shape_of_the_message_decides(engine, body, expected):
+    stage1 = engine.classify([conversation(body)]).outcomes[0].stage1
+    assert stage1.key_signals == []
+    assert (stage1.conversation_type, stage1.confidence) == (expected, "low")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("The app doesn’t load on my tablet", "product_issue"),  # curly apostrophe, as phones type it
+        ("Love the new update, great work team", "general_inquiry"),
+        ("asdkjh qwrtp sdfgh lkjhg zzkkq", "spam"),
+        ("Where can I download our invoices for last year?", "billing_question"),
+        ("Mis empleados no reciben las notificaciones desde la actualización.", "product_issue"),
+        ("Est-ce que je peux exporter les rapports en PDF ?", "how_to_question"),
+        ("I came across your website. We help companies like yours grow — book a call with me.", "spam"),
+    ],
+)
+def test_broader_generic_cues(engine, body, expected):
+    assert engine.classify([conversation(body)]).outcomes[0].stage1.conversation_type == expected
+
+
+def test_support_saying_not_a_bug_makes_a_reported_defect_a_how_to_question(engine):
+    item = conversation(
+        "The open shifts list is broken, staff see nothing at all and it shows an error",
+        support=["This is a setting rather than a bug: turn on 'Visible to staff' under Settings → Shifts."],
+    )
+    outcome = engine.classify([item]).outcomes[0]
+    assert outcome.stage1.conversation_type == "product_issue"
+    assert outcome.stage2.conversation_type == "how_to_question"
+    assert outcome.stage2.disambiguation_level == "high"
+
+
+def test_a_resolution_outweighs_the_customers_symptom_words(engine):
+    # The customer describes a defect; support's refund says what the conversation was about.
+    item = conversation(
+        "The checkout page is broken: it crashed with an error and froze, then I saw it went through twice.",
+        support=["Sorry about that! I have processed a refund for the second charge."],
+    )
+    outcome = engine.classify([item]).outcomes[0]
+    assert outcome.stage1.conversation_type == "product_issue"
+    assert outcome.stage2.conversation_type == "billing_question"
+
+
+def test_a_how_to_question_joins_the_defect_reports_of_its_feature_and_one_offs_stay_apart(engine):
+    reports = {
+        "p1": ("The CSV export of invoices fails with an error every time.", "product_issue"),
+        "p2": ("Exporting invoices to CSV is broken, the file never downloads.", "product_issue"),
+        "p3": ("Invoice CSV export stopped working since yesterday, I get an error.", "product_issue"),
+        "p4": ("CSV export for invoices keeps failing for our account.", "product_issue"),
+        "h1": ("How do I export our invoices as a CSV file?", "how_to_question"),
+        "o1": ("The calendar sync with Outlook shows the wrong time zone.", "product_issue"),
+        "o2": ("Dark mode makes the reports page unreadable.", "product_issue"),
+    }
+    requests = [
+        ThemeRequest(conversation=conversation(body, conversation_id=key), final_type=final_type)
+        for key, (body, final_type) in reports.items()
+    ]
+    outcomes = engine.extract_themes(requests).outcomes
+    signatures = {outcome.conversation_id: outcome.theme.issue_signature for outcome in outcomes}
+    assert len({signatures[key] for key in ("p1", "p2", "p3", "p4", "h1")}) == 1
+    assert signatures["h1"].endswith("_fails")  # named as the defect group it joined
+    # Two one-offs sharing only a few letters ("calendar", "dark") are not one issue.
+    assert len({signatures["o1"], signatures["o2"], signatures["p1"]}) == 3

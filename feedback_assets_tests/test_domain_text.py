@@ -8,6 +8,7 @@ from feedback_assets.domain.text import (
     PhraseIndex,
     StemIndex,
     detect_symptoms,
+    fold_synonym,
     phrase_stems,
     stem,
     truncate,
@@ -15,7 +16,7 @@ from feedback_assets.domain.text import (
     without_letter_furniture,
     without_troubleshooting,
 )
-from feedback_assets.engines.offline.cues import TYPE_CUE_SET, URGENCY_CUE_SET
+from feedback_assets.engines.offline.cues import TYPE_CUE_SET, URGENCY_CUE_SET, _anchors
 from feedback_assets_tests.domain_corpus import corpus
 
 
@@ -101,7 +102,39 @@ def test_indexed_cue_matching_equals_running_every_cue():
         "I can't log in, error 500!! Could you please add dark mode? I'd love to see it.",
         "We don't support that. Logged out and back in, no change.",
         "Congratulations, you have been selected! Claim your gift card. ASAP, nobody can pay.",
+        "¿Cómo puedo exportar? Mis empleados no reciben las notificaciones. Où est le bouton ?",
+        "Roles and permissions, please. The others are fine but it keeps reverting; we were overcharged.",
+        "Why doesn’t it sync? It used to work. We'd really like an auto-schedule feature, it would help us.",
+        "Is it available in Canada? I came across your website and we help companies like yours grow.",
     ]
     for cue_set in (TYPE_CUE_SET, URGENCY_CUE_SET):
         for text in texts:
             assert cue_set.matches(text) == [cue for cue in cue_set.cues if cue.pattern.search(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchors"),
+    [
+        ("broken", ("broken",)),
+        ("(?:the )?others? (?:are|is) fine", ("other",)),  # an optional leading phrase ending a word
+        ("(?:over|double )?charged", ("over", "double ", "charged")),  # "overcharged": its start is needed
+        ("(?:is|are|was) lost", ("lost",)),  # the most selective required word
+        ("(?<=\\w, )please(?:[.!]|$)", ("please",)),  # a lookbehind is zero width
+        ("¿?cómo (?:puedo|se)", ("cómo ",)),  # an optional mark before the word
+        ("\\w+ing now", ("now",)),
+        ("\\w+ing", None),  # nothing literal starts a word
+    ],
+)
+def test_cue_anchors_are_literal_words_every_match_contains(pattern, anchors):
+    assert _anchors(pattern) == anchors
+
+
+def test_every_type_cue_is_indexed():
+    # A cue without anchors runs its regex on every message; keep the lexicon fast by having none.
+    assert [cue.label for cue in TYPE_CUE_SET.cues if not cue.anchors] == []
+
+
+def test_everyday_synonyms_share_a_stem():
+    assert fold_synonym(stem("alerts")) == fold_synonym(stem("notifications")) == fold_synonym(stem("push"))
+    assert fold_synonym(stem("employees")) == fold_synonym(stem("staff"))
+    assert fold_synonym(stem("invoices")) == stem("invoices")  # no synonym: unchanged

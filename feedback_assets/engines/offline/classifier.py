@@ -22,6 +22,7 @@ from feedback_assets.engines.offline.cues import (
     URL_PATTERN,
     Cue,
     fallback_type,
+    looks_like_gibberish,
 )
 
 RESOLUTION_WEIGHT = 4.0
@@ -77,13 +78,16 @@ class TypeScores:
         resolution: ResolutionSignal | None = None,
         text: str = "",
     ) -> "TypeScores":
-        """Each distinct cue adds its weight to its type; many links look like spam; a strong billing or
+        """Each distinct cue adds its weight to its type; many links or keyboard mashing look like spam
+        (``text`` is read for the latter, and for the message's shape when no cue fired); a strong billing or
         account cue halves the how-to reading; a resolution halves the other types and adds
         ``RESOLUTION_WEIGHT`` to the type it suggests."""
         scores = dict.fromkeys(TYPE_PRIORITY, 0.0)
         for cue in signals:
             scores[cue.kind] += cue.weight
         if links >= SPAM_LINKS:
+            scores["spam"] += 3.0
+        if looks_like_gibberish(text):
             scores["spam"] += 3.0
         if max(scores[topic] for topic in TOPIC_TYPES) >= STRONG_CUE:
             # "How do I download my invoices?" is a billing question: the topic says more than the form.

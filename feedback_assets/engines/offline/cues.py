@@ -88,10 +88,10 @@ def _anchors(pattern: str) -> tuple[str, ...] | None:
 _QUANTIFIERS = "?*+{"
 
 
-def _elements(sequence: str) -> list[tuple[str, str, str]]:
-    """``sequence`` as (kind, text, quantifier) items: kind "group" (text = its content), "lookaround",
-    "char" (one literal character) or "other" (a class, an escape class, a dot)."""
-    items: list[tuple[str, str, str]] = []
+def _elements(sequence: str) -> list[tuple[str, str, str, int]]:
+    """``sequence`` as (kind, text, quantifier, end offset) items: kind "group" (text = its content),
+    "lookaround", "char" (one literal character) or "other" (a class, an escape class, a dot)."""
+    items: list[tuple[str, str, str, int]] = []
     position = 0
     while position < len(sequence):
         char = sequence[position]
@@ -121,7 +121,7 @@ def _elements(sequence: str) -> list[tuple[str, str, str]]:
             position = end
             if position < len(sequence) and sequence[position] == "?":
                 position += 1  # lazy
-        items.append((kind, text, quantifier))
+        items.append((kind, text, quantifier, position))
     return items
 
 
@@ -145,8 +145,9 @@ def _sequence_anchors(sequence: str) -> tuple[str, ...] | None:
     items = _elements(sequence)
     candidates: list[tuple[str, ...]] = []
     at_word_start = True
-    for number, (kind, text, quantifier) in enumerate(items):
+    for number, (kind, text, quantifier, end) in enumerate(items):
         required = quantifier in ("", "+")
+        ends_outside = _ends_outside_word(kind, text)
         if at_word_start and required:
             if kind == "group":
                 inner = _anchors(text)
@@ -154,7 +155,7 @@ def _sequence_anchors(sequence: str) -> tuple[str, ...] | None:
                     candidates.append(inner)
             elif kind == "char" and (text.isalnum() or text == "_"):
                 literal = ""
-                for follower, (next_kind, next_text, next_quantifier) in enumerate(items[number:]):
+                for next_kind, next_text, next_quantifier, _ in items[number:]:
                     if next_kind != "char" or next_quantifier not in ("", "+"):
                         break
                     literal += next_text
@@ -162,9 +163,14 @@ def _sequence_anchors(sequence: str) -> tuple[str, ...] | None:
                         break
                 if len(literal) >= 2:
                     candidates.append((literal.lower(),))
+        elif at_word_start and kind == "group" and not ends_outside:
+            # An optional group glued to what follows ("(?:over)?charged"): a match starts with the group
+            # or, without it, with what follows.
+            inner, rest = _anchors(text), _sequence_anchors(sequence[end:])
+            if inner and rest:
+                candidates.append(inner + rest)
         if kind == "lookaround":
             continue  # zero width: the next item starts where this one is
-        ends_outside = _ends_outside_word(kind, text)
         at_word_start = ends_outside if required else at_word_start and ends_outside
     if not candidates:
         return None
@@ -234,9 +240,11 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:worked|was working) (?:fine|correctly|perfectly|before)|used to work",
             r"(?:did|has) something change",
             r"is anyone else (?:seeing|having|getting)",
-            r"(?:doesn'?t|does not|didn'?t|did not|won'?t) (?:do|change) anything|does nothing|nothing happens",
+            r"(?:doesn'?t|does not|didn'?t|did not|won'?t) (?:do|change) anything|does nothing|"
+            r"nothing happens",
             r"never (?:finish|load|complet|end|open|show|sav|updat|arriv|appear)\w*",
-            r"(?:just |keeps? |still )?spin(?:s|ning)?(?: forever)?|spinner|loading forever|endless(?:ly)? load\w*",
+            r"(?:just |keeps? |still )?spin(?:s|ning)?(?: forever)?|spinner|loading forever|"
+            r"endless(?:ly)? load\w*",
             r"unreadable|illegible|overlapp?\w*|misaligned|cut off|truncated|garbled",
             r"(?:goes|went|jumps?|switch(?:es|ed)?|revert(?:s|ed)?|snaps?) back to|revert(?:s|ed|ing)|"
             r"resets? (?:itself|to)|undoes itself",
@@ -245,13 +253,22 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:since|after) (?:the |your |this |last |a )?(?:latest |last |recent |new |most recent )?"
             r"(?:update|upgrade|release|version|redesign)",
             r"(?:not|never|no longer|isn'?t|aren'?t|wasn'?t|weren'?t) (?:being )?(?:saved|updated|applied|"
-            r"synced|shown|displayed|counted|included|calculated|recorded|triggered|notified|charged correctly)",
+            r"synced|shown|displayed|counted|included|calculated|recorded|triggered|notified|"
+            r"charged correctly)",
             r"(?:isn'?t|aren'?t|doesn'?t|don'?t|is not|are not|does not|do not) (?:get(?:ting)? )?notified",
             r"(?:pops? up|shows? up|appears?) (?:again|twice|every time)",
             r"(?:returns?|throws?|gives?|shows?|getting|get) (?:an? |the )?(?:error|exception|blank|404|500)",
             r"timeouts?|timing out|times out",
             r"(?:loads?|loading|opens?|syncs?|saves?) (?:very |really |super |so )?slow(?:ly)?",
             r"regression",
+            r"(?:is|are|was|went|goes) down|outage|unresponsive|not responding|(?:doesn'?t|does not) seem to",
+            r"(?:shows?|showing|says?|displays?|returns?) (?:only |just )?(?:zero|0|nothing|none|n/a|null|"
+            r"undefined|"
+            r"nan|no (?:data|results|entries|items))|undefined|null",
+            r"(?:keeps|kept) "
+            r"(?:asking|sending|adding|reverting|resetting|changing|dropping|removing|jumping)",
+            r"intermittent\w*|sporadic\w*|unexpected(?:ly)?|(?:half|most) (?:of )?the time",
+            r"(?:it|this) (?:happened|happens|is happening) (?:again|every)|every time (?:i|we|they|someone)",
             r"no (?:reciben?|recibo|carga|cargan|llega|llegan|guarda|sincroniza|aparecen?|abre)|"
             r"se (?:cierra|bloquea|congela|queda)|rechaza\w*|ya no (?:funciona|carga|aparece|sale)|"
             r"ne (?:reçoi\w*|charge|s'ouvre|s'affiche|fonctionne|marche|synchronise|enregistre)|"
@@ -334,16 +351,21 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"como (?:posso|faço|faz)",
             r"come (?:posso|si)",
             r"hoe kan ik",
-            r"(?:can'?t|cannot|couldn'?t|unable to) (?:seem to )?(?:find|locate|figure out|work out|see how|see where)",
+            r"(?:can'?t|cannot|couldn'?t|unable to) (?:seem to )?(?:find|locate|figure out|work out|see how|"
+            r"see where)",
             r"what do (?:i|we) (?:need to|have to|do)",
+            r"wondering (?:how|where|what|which)|(?:help|show|guide) me (?:to |how|where)|"
+            r"(?:trying|want|need|have) to figure out",
             r"where (?:is|are|did|do) (?:the|i|we|my|our|you)",
             r"what(?:'s| is) the (?:option|setting|button|shortcut|trick)",
             r"(?:any )?tips? (?:on|for)|best practices?|recommended way|do you recommend",
             r"¿?cómo (?:\w+ )?(?:puedo|podemos|se|hago|hacemos|cambio|configuro|agrego|añado)|"
             r"¿?dónde (?:puedo|está|están|encuentro|se)|"
-            r"où (?:puis|peut|est|sont|trouve|se trouve)|est-ce que je peux|puis-je|comment (?:\w+ )?(?:faire|ajouter|changer|modifier)|"
+            r"où (?:puis|peut|est|sont|trouve|se trouve)|est-ce que je peux|puis-je|"
+            r"comment (?:\w+ )?(?:faire|ajouter|changer|modifier)|"
             r"wo (?:kann|finde|ist|sind|stelle)|kann (?:ich|man) (?:\w+ )?|wie (?:\w+ )?(?:ich|man)|"
-            r"onde (?:posso|fica|ficam|encontro|está)|como (?:\w+ )?(?:eu|posso|faço|se|adiciono|altero|mudo)",
+            r"onde (?:posso|fica|ficam|encontro|está)|"
+            r"como (?:\w+ )?(?:eu|posso|faço|se|adiciono|altero|mudo)",
         ),
         *_cues(
             1.0,
@@ -354,7 +376,8 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"any (?:guide|tutorial|docs|documentation)",
             r"explain",
             r"what does .{1,30} mean",
-            r"(?:will|would|does|do|should|is|are) (?:it|this|that|they|i|we) (?:\w+ )?(?:need|have to|also|still|"
+            r"(?:will|would|does|do|should|is|are) (?:it|this|that|they|i|we) (?:\w+ )?(?:need|have to|also|"
+            r"still|"
             r"automatically|change|affect|keep|work|count|apply|include|show|get|be)",
             r"what happens (?:if|when|to)",
             r"which (?:\w+ )?(?:do|does|should|is|are|one|option|setting|plan)",
@@ -373,7 +396,8 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"it would (?:be|help|save)",
             r"(?:could|can) you (?:please )?"
             r"(?:add|build|make it possible|consider|introduce|support|implement)",
-            r"(?:i'd|we'd|i would|we would) (?:really |so |very much )?(?:love|like) (?:to see|to have|the ability|"
+            r"(?:i'd|we'd|i would|we would) (?:really |so |very much )?(?:love|like) (?:to see|to have|"
+            r"the ability|"
             r"the option|an?|some)",
             r"i wish|we wish|i really wish|we really wish",
             r"wish (?:there|it|you)",
@@ -389,23 +413,35 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"wäre (?:toll|schön|super|hilfreich)|seria (?:ótimo|bom|útil)|sarebbe (?:utile|bello)",
             r"need (?:a|an|the|some) (?:\w+ )?"
             r"(?:way|option|ability|feature|setting|toggle|possibility) (?:to|for)",
-            r"(?:need|want|like|love|able) to be able to|(?:be|being) able to (?:\w+ ){0,3}(?:in bulk|at once|automatically)",
+            r"(?:need|want|like|love|able) to be able to|(?:be|being) able to (?:\w+ ){0,3}(?:in bulk|"
+            r"at once|automatically)",
             r"would you (?:please )?(?:consider|think about|be open to|look at adding)",
             r"please (?:consider|think about)",
             r"(?:is|are) (?:there )?(?:any )?plans?|planned|in the (?:works|pipeline)",
-            r"(?:would|will|could) (?:really |greatly |massively )?(?:make (?:my|our|it|life|things)|save (?:us|me))",
-            r"(?:podrían|pueden|podrias) (?:\w+ )?(?:añadir|agregar|incluir)|sería (?:bueno|genial|útil) (?:poder|que|tener)|"
-            r"pourriez-vous (?:\w+ )?ajouter|possibilité de|ce serait (?:top|pratique)|j'aimerais (?:pouvoir|avoir)|"
-            r"könnt(?:et|en) (?:ihr|sie) (?:\w+ )?(?:hinzufügen|einbauen|ergänzen)|wäre es möglich|wir wünschen|ich wünsche|"
-            r"poderiam (?:\w+ )?(?:adicionar|incluir)|gostaria de (?:ter|poder)|seria (?:ótimo|bom|legal) (?:ter|poder|se)",
+            r"(?:would|will|could) (?:really |greatly |massively )?(?:make (?:my|our|it|life|things)|"
+            r"save (?:us|me))",
+            r"(?:would|'d) be (?:cool|handy|neat|good|a big help|a game changer|a huge help)",
+            r"(?:podrían|pueden|podrias) (?:\w+ )?(?:añadir|agregar|incluir)|sería (?:bueno|genial|"
+            r"útil) (?:poder|que|tener)|"
+            r"pourriez-vous (?:\w+ )?ajouter|possibilité de|ce serait (?:top|pratique)|j'aimerais (?:pouvoir|"
+            r"avoir)|"
+            r"könnt(?:et|en) (?:ihr|sie) (?:\w+ )?(?:hinzufügen|einbauen|ergänzen)|wäre es möglich|"
+            r"wir wünschen|ich wünsche|"
+            r"poderiam (?:\w+ )?(?:adicionar|incluir)|gostaria de (?:ter|poder)|seria (?:ótimo|bom|"
+            r"legal) (?:ter|poder|se)",
         ),
         *_cues(
             2.0,
             r"please (?:support|allow|let|make|include|bring|enable us)",
             r"any chance (?:of|to|you|we)",
             r"(?:could|can|would) (?:\w+ ){1,3}be (?:added|exported|made|shown|displayed|included|"
-            r"supported|customi[sz]ed|configurable|optional|changed|extended|integrated|synced|sorted|filtered)",
+            r"supported|customi[sz]ed|configurable|optional|changed|extended|integrated|synced|sorted|"
+            r"filtered)",
             r"(?:should|could) (?:be able to|have an? (?:option|setting|way))",
+            r"(?:can|could) (?:we|i|you) (?:please )?(?:get|have) (?:an?|some|the option|the ability)",
+            r"(?:we|i) (?:would |could |'d )?(?:really )?benefit from",
+            r"(?:it|this|the app|the product) (?:should|could) (?:also )?(?:support|allow|let|have|include|"
+            r"offer)",
             r"(?:missing|lacks?|lacking) (?:an? |the )?(?:feature|option|ability|way)",
             r"(?:a |an )\w+(?:[- ]\w+)? (?:feature|view|mode|report|integration|option|setting) "
             r"(?:that|which|where|for|to)",
@@ -445,7 +481,8 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"prorat\w+",
             r"(?:are|am|were|is|being) (?:we |i )?(?:still )?(?:paying|charged|billed) for",
             r"(?:double|duplicate|extra|unexpected|unknown|recurring) (?:charges?|payments?|billing)|"
-            r"card (?:on file|was declined|declined|expired|details|number)|(?:our|my|the|a) (?:credit |company )?card|"
+            r"card (?:on file|was declined|declined|expired|details|number)|(?:our|my|the|a) (?:credit |"
+            r"company )?card|"
             r"declined|chargeback|bank (?:statement|transfer)|paypal",
             r"cobr\w+|tarjeta|suscripci\w+|precio|pago|prélèvement|abonnement|tarif|carte bancaire|paiement|"
             r"abgebucht|abbuchung|abo|preis|kreditkarte|zahlung|cobrança|assinatura|cartão|preço|pagamento",
@@ -528,7 +565,8 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"client (?:id|secret)|callback url|redirect (?:uri|url)",
             r"sso|saml|single sign[- ]on|scim|oauth|ldap|identity provider",
             r"custom domain|dns|cname|txt record|mx record|smtp|dkim|spf|dmarc|ip (?:allow|white)[- ]?list",
-            r"csv import|bulk import|import (?:our|my|the|existing|all)|field mapping|map(?:ping)? (?:the |our )?fields",
+            r"csv import|bulk import|import (?:our|my|the|existing|all)|field mapping|map(?:ping)? (?:the |"
+            r"our )?fields",
         ),
     ],
     "general_inquiry": [
@@ -544,12 +582,19 @@ TYPE_CUES: dict[str, list[Cue]] = {
         *_cues(
             1.0,
             r"wondering (?:if|whether)",
+            r"love (?:the|your) (?:new )?(?:update|app|product|tool|design|redesign|service)|great (?:work|"
+            r"job)|"
+            r"keep up the (?:good|great) work|just wanted to say|big fan|(?:awesome|amazing|"
+            r"great) (?:product|app|tool)|"
+            r"kudos|well done",
             r"just (?:wanted|curious)",
             r"(?:where|are) you (?:located|based)",
             r"hiring|careers?|job (?:opening|application)s?",
             r"deciding|evaluating|comparing|competitor",
-            r"ask (?:you )?(?:a few|some|a couple of) questions|journalist|blogger|reporter|podcast|interview|"
-            r"writing (?:an? )?(?:article|story|piece|post|thesis|paper)|(?:research|university|school) project|"
+            r"ask (?:you )?(?:a few|some|a couple of) questions|journalist|blogger|reporter|podcast|"
+            r"interview|"
+            r"writing (?:an? )?(?:article|story|piece|post|thesis|paper)|(?:research|university|"
+            r"school) project|"
             r"survey|case study|press|media inquiry",
             r"(?:is|are) (?:\w+ )?(?:it |the app |the product )?available (?:in|on|for|outside)|"
             r"(?:public )?roadmap (?:somewhere|public)|public roadmap|"
@@ -596,19 +641,25 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"(?:review and )?pay (?:it )?(?:today|now|immediately)",
             r"verify your (?:account|password|identity)",
             r"account (?:will be )?(?:suspended|closed) (?:unless|within)",
-            r"dear (?:business )?owner|dear (?:friend|beneficiary|valued customer)|hello dear|greetings of the day",
+            r"dear (?:business )?owner|dear (?:friend|beneficiary|valued customer)|hello dear|"
+            r"greetings of the day",
             r"(?:hire|dedicated|offshore) (?:\w+ )?(?:developers|programmers)|offshore (?:team|development)|"
             r"white[- ]label (?:services|solution)|virtual assistant services|data entry services",
-            r"(?:increase|boost|grow|double|skyrocket) your (?:\w+ )?(?:traffic|sales|revenue|leads|followers|"
+            r"(?:increase|boost|grow|double|skyrocket) your (?:\w+ )?(?:traffic|sales|revenue|leads|"
+            r"followers|"
             r"ranking|rankings|visibility|conversions|reach|roi)",
-            r"top of google|google (?:ranking|rankings|first page)|(?:first|1st) page (?:of|on) google|domain authority|"
+            r"top of google|google (?:ranking|rankings|first page)|(?:first|1st) page (?:of|on) google|"
+            r"domain authority|"
             r"link building|(?:do[- ]?follow|high[- ]quality|high da|niche) (?:links|backlinks)",
-            r"b2b (?:email|contact|leads?) (?:lists?|database)|email lists? for sale|verified (?:emails|leads)|"
+            r"b2b (?:email|contact|leads?) (?:lists?|database)|email lists? for sale|verified (?:emails|"
+            r"leads)|"
             r"(?:qualified|targeted|b2b) leads",
             r"(?:exclusive|limited) (?:\w+ )?(?:offer|deal)|act now|risk[- ]free|no cost to you|"
             r"free (?:audit|consultation|seo|quote)",
-            r"earn (?:\$|€|money|extra (?:money|income|cash)|up to \$?\d+)|passive income|double your (?:money|income)",
-            r"unusual (?:sign[- ]?in |login )?activity|confirm your (?:account|identity) (?:details|now|within|"
+            r"earn (?:\$|€|money|extra (?:money|income|cash)|up to \$?\d+)|passive income|"
+            r"double your (?:money|income)",
+            r"unusual (?:sign[- ]?in |login )?activity|confirm your (?:account|identity) (?:details|now|"
+            r"within|"
             r"immediately)|mailbox (?:is )?(?:full|almost full)|storage quota|"
             r"(?:click|tap) (?:the |this )?(?:link|below|button) (?:below )?to (?:verify|confirm|claim|avoid|"
             r"restore|unlock|receive)",
@@ -617,25 +668,33 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"replica watches|rolex|weight loss|diet pills|hot (?:girls|singles)|singles (?:in|near) your",
             r"app development (?:services|company|agency)|software development (?:company|services|agency)|"
             r"(?:web|website) (?:redesign|revamp) (?:services|offer)",
-            r"promot(?:e|ing) your (?:\w+ )?(?:business|brand|app|product|website)|sponsored (?:post|content|article)",
+            r"promot(?:e|ing) your (?:\w+ )?(?:business|brand|app|product|website)|sponsored (?:post|content|"
+            r"article)",
             r"guaranteed (?:results|ranking|traffic|returns?|income|profit)|buy now|order now|shop now|"
             r"visit (?:our|my) (?:website|store|shop)",
             r"your domain (?:name )?(?:is |will )?expir\w*|domain renewal (?:notice|invoice)|"
             r"google (?:my business|business profile|maps listing)",
-            r"essay writing|assignment help|homework help|bulk sms|loan (?:offer|approval)|pre-?approved (?:loan|for)",
+            r"essay writing|assignment help|homework help|bulk sms|loan (?:offer|approval)|"
+            r"pre-?approved (?:loan|for)",
         ),
         *_cues(
             1.5,
-            r"i (?:came across|stumbled upon) your (?:website|site|company|profile|page|app|business|listing)",
-            r"(?:we help|i help|we helped|i helped) (?:\w+ )?(?:businesses|companies|brands|startups|agencies) (?:like yours|to|grow|get)",
-            r"(?:hop|jump) on a (?:quick |short |brief )?(?:call|chat)|(?:10|15|20|30|fifteen|ten|twenty|thirty)[- ]min(?:ute)? "
+            r"i (?:came across|stumbled upon) your "
+            r"(?:website|site|company|profile|page|app|business|listing)",
+            r"(?:we help|i help|we helped|i helped) (?:\w+ )?(?:businesses|companies|brands|startups|"
+            r"agencies) (?:like yours|to|grow|get)",
+            r"(?:hop|jump) on a (?:quick |short |brief )?(?:call|chat)|(?:10|15|20|30|fifteen|ten|twenty|"
+            r"thirty)[- ]min(?:ute)? "
             r"(?:call|chat|meeting)",
-            r"(?:are you|is this) the right person|decision[- ]maker|who handles (?:your )?(?:marketing|purchasing)",
+            r"(?:are you|is this) the right person|decision[- ]maker|who handles (?:your )?(?:marketing|"
+            r"purchasing)",
             r"collaboration (?:opportunity|proposal)|partnership opportunity",
-            r"(?:book|schedule|set up|arrange) a (?:quick |short |free |brief )?(?:call|chat|meeting|demo) with "
+            r"(?:book|schedule|set up|arrange) a (?:quick |short |free |brief )?(?:call|chat|meeting|"
+            r"demo) with "
             r"(?:me|us|our team|one of our)",
             r"(?:can|could|love to|like to) (?:help you|offer you|provide you|show you)",
-            r"(?:we offer|we provide|we specialize in|we specialise in|i offer|i provide) (?:\w+ ){0,3}(?:services|solutions)|our services",
+            r"(?:we offer|we provide|we specialize in|we specialise in|i offer|"
+            r"i provide) (?:\w+ ){0,3}(?:services|solutions)|our services",
         ),
     ],
 }
@@ -653,7 +712,8 @@ _QUESTION = re.compile(r"[^.!?\n]*\?")
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:i|we|my|our|me|us|i'm|we're)(?!\w)", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"(?<!\w)(?:you|your|you're)(?!\w)", re.IGNORECASE)
 _WANT = re.compile(
-    r"(?<!\w)(?:please|pls|need|needs|want|wants|would like|'d like|wish|por favor|s'il vous plaît|bitte)(?!\w)",
+    r"(?<!\w)(?:please|pls|need|needs|want|wants|would like|'d like|wish|por favor|s'il vous plaît|"
+    r"bitte)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -672,6 +732,20 @@ def fallback_type(text: str) -> str:
 
 # Patterns counted once per text that are not about a type but tell spam from customers.
 URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+_UNPRONOUNCEABLE = re.compile(
+    r"^[^aeiouy]+$|[^aeiouy]{5,}|asdf|sdfg|dfgh|fghj|ghjk|hjkl|qwer|wert|zxcv|xcvb|lkjh|poiu"
+)
+GIBBERISH_SHARE = 0.5
+"""Share of unpronounceable words (no vowel, five consonants in a row, keyboard rows) from which a message is
+keyboard mashing; words of real messages in Latin-script languages stay far below it."""
+
+
+def looks_like_gibberish(text: str) -> bool:
+    """Whether most words of ``text`` (three at least) cannot be pronounced: a keyboard mash."""
+    found = _LATIN_WORD.findall(text.lower())
+    unpronounceable = sum(1 for word in found if _UNPRONOUNCEABLE.search(word))
+    return len(found) >= 3 and unpronounceable >= GIBBERISH_SHARE * len(found)
 
 URGENCY_CUES: dict[str, list[Cue]] = {
     "critical": _cues(

@@ -3,12 +3,17 @@
 1. Every request is read once (subject + opening message, instruction-like sentences removed) and placed in
    the taxonomy (area/component by keywords) and, when every match group of a vocabulary entry is found,
    tied to that known issue.
-2. Requests of one conversation type are grouped by similarity: TF-IDF over word stems and stem bigrams
-   (plus the generic symptom each text mentions) joined with character 3–5-grams, cosine similarity,
-   average linkage cut at ``similarity_threshold``. Average-linkage clusters at a threshold lie inside the
-   single-linkage components at that threshold, so the sparse graph of pairs above the threshold is split
-   into components first and the (quadratic) linkage only runs inside each one.
-3. Vocabulary matches keep their known issue. In a group of which at least a third matched, the other
+2. Requests of one conversation type are grouped by similarity: TF-IDF over word stems (everyday synonyms
+   folded, ``text.fold_synonym``) and stem bigrams (plus the generic symptom each text mentions) joined
+   with character 3–5-grams, terms of a single conversation left out, cosine similarity, mixed with the
+   similarity of support's replies where both have one; average linkage cut at ``similarity_threshold``.
+   Average-linkage clusters at a threshold lie inside the single-linkage components at that threshold, so
+   the sparse graph of pairs above the threshold is split into components first and the (quadratic)
+   linkage only runs inside each one.
+3. Groups too small for a story may then join a large group of their type, or a how-to question a large
+   group of defect reports (``grouped_by_type``): when their centroids are similar at the threshold and
+   the small group is as close to the large one as the large group's loosest member is to the others.
+4. Vocabulary matches keep their known issue. In a group of which at least a third matched, the other
    members take the group's most common known issue (they are differently worded reports of it). The rest
    of a group is named from the terms most of its members use plus its symptom (``feature_symptom``): the
    main symptom of the lexicon for product issues, ``_unclear`` for how-to questions, ``_not_supported``
@@ -80,6 +85,8 @@ SUPPORT_WEIGHT = 0.3
 """Share of the similarity from support's replies when both conversations have a substantive one."""
 SUPPORT_MAX_SHARE = 0.1
 """Reply terms used in more than this share of the run's replies are pleasantries, not explanations."""
+MIN_SHARED_LENGTH = 0.3
+"""The least share of its length a conversation's vector is divided by once unshared terms are dropped."""
 _BLOCK_ROWS = 512
 _ABSORBING_FAMILY = {"how_to_question": "product_issue"}
 """Types whose small groups may join a large group of another type (see ``grouped_by_type``)."""
@@ -252,14 +259,13 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
     column_weights = np.array(
         [PHRASE_WEIGHT if " " in name else SYMPTOM_WEIGHT if name.startswith("__") else 1.0 for name in names]
     )
-    similarity_words = normalize(word_rows @ diags(column_weights * _shared_columns(word_rows)))
+    similarity_words = _shared_part(word_rows @ diags(column_weights))
     char_source = [" ".join(doc.surface[term] for term in doc.content) for doc in docs]
     if any(char_source):
         char_vectoriser = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
         )
-        char_rows = char_vectoriser.fit_transform(char_source)
-        char_rows = normalize(char_rows @ diags(_shared_columns(char_rows)))
+        char_rows = _shared_part(char_vectoriser.fit_transform(char_source))
         customer = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
     else:
         customer = similarity_words
@@ -280,13 +286,20 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
             pass
     support = normalize(support).tocsr()
     has_support = np.asarray(support.getnnz(axis=1) > 0)
-    return _Space(normalize(customer).tocsr(), support, has_support), word_rows, names
+    return _Space(customer.tocsr(), support, has_support), word_rows, names
 
 
-def _shared_columns(rows: csr_matrix) -> np.ndarray:
-    """1.0 for the terms at least two conversations use, else 0.0: a term of one conversation cannot make
-    it similar to any other, it only dilutes what it shares (typos, names, numbers)."""
-    return (np.asarray((rows > 0).sum(axis=0)).ravel() >= 2).astype(np.float32)
+def _shared_part(rows: csr_matrix) -> csr_matrix:
+    """``rows`` without the terms only one conversation uses, normalised so the shared terms carry a
+    conversation's similarity: a term of one conversation cannot make it similar to any other, it only
+    dilutes what it shares (typos, names, numbers). A conversation that shares little keeps part of its
+    length (``MIN_SHARED_LENGTH``), so a few accidental shared letters do not make it similar to anything."""
+    shared = (np.asarray((rows > 0).sum(axis=0)).ravel() >= 2).astype(np.float32)
+    kept = rows @ diags(shared)
+    full_length = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    kept_length = np.sqrt(np.asarray(kept.multiply(kept).sum(axis=1)).ravel())
+    length = np.maximum(kept_length, MIN_SHARED_LENGTH * full_length)
+    return (diags(1.0 / np.where(length > 0, length, 1.0)) @ kept).tocsr()
 
 
 def _terms(doc: _Doc) -> list[str]:
@@ -302,8 +315,11 @@ class _Cluster:
     rows: list[int]
     """Sorted rows of the space."""
     closeness: np.ndarray | None = None
-    """Each member's mean similarity to the cluster (rows order); kept for clusters of SMALL_GROUP_SIZE and
-    more, which average linkage formed."""
+    """Each member's mean similarity to the other members (rows order); kept for clusters of
+    SMALL_GROUP_SIZE and more, which average linkage formed."""
+    cohesion: float = 1.0
+    """Mean similarity over all ordered pairs of members, themselves included (the squared length of the
+    centroid)."""
 
 
 def cluster(space: _Space, rows: Sequence[int], threshold: float) -> list[_Cluster]:
@@ -337,12 +353,13 @@ def cluster(space: _Space, rows: Sequence[int], threshold: float) -> list[_Clust
         for index, label in enumerate(labels):
             grouped[int(label)].append(index)  # component rows are sorted, so members stay in row order
         for indexes in grouped.values():
-            closeness = (
-                similarities[np.ix_(indexes, indexes)].mean(axis=1)
-                if len(indexes) >= SMALL_GROUP_SIZE
-                else None
-            )
-            clusters.append(_Cluster([component_rows[index] for index in indexes], closeness))
+            members_rows = [component_rows[index] for index in indexes]
+            if len(indexes) < SMALL_GROUP_SIZE:
+                clusters.append(_Cluster(members_rows))
+                continue
+            block = similarities[np.ix_(indexes, indexes)]
+            closeness = (block.sum(axis=1) - block.diagonal()) / (len(indexes) - 1)
+            clusters.append(_Cluster(members_rows, closeness, float(block.mean())))
     return sorted(clusters, key=lambda found: found.rows[0])
 
 
@@ -352,13 +369,13 @@ def _absorb_small_groups(
     """Which groups too small for a story join a large one: ({large group number: small group numbers
     joining it}, small group numbers left alone). Group numbers index ``groups``.
 
-    A small group joins the large group whose centroid its own is most similar to, when that similarity
-    reaches ``threshold`` and the loosest member of the large group (the one least similar to its
-    centroid) is no closer. Average linkage compares a short report with every member of a group, each
-    with its own incidental words; a centroid averages those out, so a differently worded report of a
-    recurring issue finds its group, while a group that only shares some words stays out. Every small group
-    is compared with the large groups as average linkage left them (never with one grown in this pass), so
-    the result depends on no order.
+    A small group joins the large group whose centroid its own is most similar to, when that centroid
+    similarity reaches ``threshold`` and the small group's mean similarity to the large group's members is
+    at least that of the large group's loosest member to the other members. Average linkage compares a
+    short report with every member of a group, each with its own incidental words; a centroid averages
+    those out, and the loosest member says how differently the group's own reports are worded. Every small
+    group is compared with the large groups as average linkage left them (never with one grown in this
+    pass), so the result depends on no order.
     """
     large = [number for number, group in enumerate(groups) if group.closeness is not None]
     small = [number for number, group in enumerate(groups) if group.closeness is None]
@@ -368,8 +385,8 @@ def _absorb_small_groups(
     large_sizes = np.array([len(groups[number].rows) for number in large])
     large_starts = np.concatenate([[0], np.cumsum(large_sizes)[:-1]])
     # Cosine between centroids from mean similarities: mean(a·b) / sqrt(mean(a·a') · mean(b·b')).
-    cohesion = np.array([groups[number].closeness.mean() for number in large])
-    loosest = np.array([groups[number].closeness.min() for number in large]) / np.sqrt(cohesion)
+    cohesion = np.array([groups[number].cohesion for number in large])
+    loosest = np.array([groups[number].closeness.min() for number in large])
     to_large = np.empty((len(small), len(large)))
     own = np.empty(len(small))
     chunk: list[int] = []
@@ -390,7 +407,7 @@ def _absorb_small_groups(
     alone: list[int] = []
     for position, number in enumerate(small):
         best = int(np.argmax(centroid_similarity[position]))  # ties: the large group listed first
-        if centroid_similarity[position, best] >= max(threshold, loosest[best]):
+        if centroid_similarity[position, best] >= threshold and to_large[position, best] >= loosest[best]:
             joining[large[best]].append(number)
         else:
             alone.append(number)
