@@ -1,10 +1,13 @@
 """Offline stage 1 and stage 2: conversation type from generic language cues, never from the taxonomy.
 
-Stage 1 reads the customer's opening message (subject and body). Stage 2, which runs only when support
-replied, rescores every customer message and adds the resolution support's replies describe
-(``domain.resolution``): a refund processed points to billing, a docs link to a how-to question, a
-confirmed bug to a product issue. Instruction-like sentences are dropped before scoring (``domain.text``),
-so text addressed to a classifier changes nothing.
+Stage 1 reads the customer's opening message (subject and body); when no cue fires, the message's shape
+decides (a negated verb: a defect; a question about what "I" can do: a how-to; a need: a wish), not a
+default "general inquiry". Stage 2, which runs only when support replied, rescores every customer message
+and adds the resolution support's replies describe (``domain.resolution``): a refund processed points to
+billing, a docs link or "not a bug" to a how-to question, a confirmed bug to a product issue; the
+customer's cues for other types then count half, since support knows what the cause was.
+Instruction-like sentences are dropped before scoring (``domain.text``), so text addressed to a classifier
+changes nothing.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ make a message urgent.
 Nothing here is about a particular product: the cues are how customers of any SaaS describe a defect, ask
 how to do something, ask for a feature, and so on (English first, the most common phrasings in Spanish,
 French, German, Portuguese, Italian and Dutch after). Each cue has a weight; a type's score is the sum of
-the weights of its distinct cues found in the text.
+the weights of its distinct cues found in the text. ``fallback_type`` reads the shape of a message no cue
+speaks for. Every cue is indexed by literal words each of its matches contains (``_anchors``), so a
+message only runs the regexes of cues whose words it has.
 """
 
 from __future__ import annotations
