@@ -35,7 +35,7 @@ def engine() -> OfflineEngine:
 def test_satisfies_the_engine_protocol():
     engine = build_engine("offline")
     assert isinstance(engine, Engine)
-    assert (engine.name, engine.prompt_version) == ("offline", "offline-rules-1")
+    assert (engine.name, engine.prompt_version) == ("offline", "offline-rules-2")
     assert engine.classification_model is None and engine.theme_model is None
     assert engine.review_story("x_fails", []) is None
 
@@ -270,3 +270,20 @@ def test_a_how_to_question_joins_the_defect_reports_of_its_feature_and_one_offs_
     assert signatures["h1"].endswith("_fails")  # named as the defect group it joined
     # Two one-offs sharing only a few letters ("calendar", "dark") are not one issue.
     assert len({signatures["o1"], signatures["o2"], signatures["p1"]}) == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "How do I set a spending limit on the company card of a new employee?",
+        "The card reader screen goes blank and the transaction shows as declined every time, please fix it",
+    ],
+)
+def test_words_that_are_product_features_elsewhere_are_not_billing_cues(engine, body):
+    # For an expense or card product "card" and "declined" are the product itself, not the vendor's invoice.
+    assert engine.classify([conversation(body)]).outcomes[0].stage1.conversation_type != "billing_question"
+
+
+def test_the_vendors_own_billing_still_reads_as_billing(engine):
+    body = "You charged us twice this month, please refund the duplicate invoice."
+    assert engine.classify([conversation(body)]).outcomes[0].stage1.conversation_type == "billing_question"

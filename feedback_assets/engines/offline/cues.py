@@ -483,9 +483,7 @@ TYPE_CUES: dict[str, list[Cue]] = {
             r"prorat\w+",
             r"(?:are|am|were|is|being) (?:we |i )?(?:still )?(?:paying|charged|billed) for",
             r"(?:double|duplicate|extra|unexpected|unknown|recurring) (?:charges?|payments?|billing)|"
-            r"card (?:on file|was declined|declined|expired|details|number)|(?:our|my|the|a) (?:credit |"
-            r"company )?card|"
-            r"declined|chargeback|bank (?:statement|transfer)|paypal",
+            r"card (?:on file|was declined|expired|details|number)|chargeback|bank (?:statement|transfer)|paypal",
             r"cobr\w+|tarjeta|suscripci\w+|precio|pago|prélèvement|abonnement|tarif|carte bancaire|paiement|"
             r"abgebucht|abbuchung|abo|preis|kreditkarte|zahlung|cobrança|assinatura|cartão|preço|pagamento",
             r"factur\w*|reembolso|cobro|remboursement|rechnung|rückerstattung|fattura",

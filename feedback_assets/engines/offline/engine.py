@@ -21,7 +21,7 @@ from feedback_assets.domain.taxonomy import Taxonomy, load_taxonomy
 from feedback_assets.engines.base import EngineResult
 from feedback_assets.engines.offline import classifier, themer
 
-PROMPT_VERSION = "offline-rules-1"
+PROMPT_VERSION = "offline-rules-2"  # bump when the rules change: rows record which rules made them
 
 
 class OfflineEngine:
