@@ -9,8 +9,8 @@ recurring issue):
 * pairwise precision / recall / F1 of issue grouping over the same conversations: a pair is predicted
   together when both got the same issue signature, truly together when both carry the same issue_group.
 
-Defaults: the bundled sample, and the holdout set under ``data/holdout/`` when present (with
-``holdout/taxonomy.json`` if it has one, else an empty taxonomy: the holdout is another product).
+Defaults: the bundled sample, and every holdout set under ``data/holdout*/`` (with its own
+``taxonomy.json`` if it has one, else an empty taxonomy: a holdout is another product).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from feedback_assets.engines.offline.themer import DEFAULT_SIMILARITY_THRESHOLD
 from feedback_assets.sources.jsonl import JsonlSource
 
 SAMPLE_LABELS = settings.PACKAGE_DIR / "data" / "sample_labels.jsonl"
-HOLDOUT_DIR = settings.PACKAGE_DIR / "data" / "holdout"
+HOLDOUT_DIRS = sorted((settings.PACKAGE_DIR / "data").glob("holdout*"))
+"""Every bundled holdout: other products than the sample's, each scored with an empty taxonomy."""
 
 
 @dataclass
@@ -183,9 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         "--taxonomy", help="taxonomy JSON for --conversations (default: FEEDBACK_TAXONOMY or Crewline's)"
     )
     parser.add_argument(
-        "--holdout", type=Path, default=HOLDOUT_DIR, help="holdout folder (default: %(default)s)"
+        "--holdout",
+        type=Path,
+        action="append",
+        help="holdout folder, repeatable (default: every data/holdout* folder)",
     )
-    parser.add_argument("--no-holdout", action="store_true", help="skip the holdout set")
+    parser.add_argument("--no-holdout", action="store_true", help="skip the holdout sets")
     parser.add_argument(
         "--threshold",
         type=float,
@@ -208,16 +212,14 @@ def main(argv: list[str] | None = None) -> int:
                 load_taxonomy(args.taxonomy),
             )
         )
-        if not args.no_holdout and args.holdout.is_dir():
-            files = _holdout_files(args.holdout)
-            if files:
-                taxonomy_file = args.holdout / "taxonomy.json"
-                holdout_taxonomy = (
-                    load_taxonomy(taxonomy_file) if taxonomy_file.exists() else empty_taxonomy()
-                )
-                sets.append(
-                    (f"holdout: {files[0]} (taxonomy: {holdout_taxonomy.product})", *files, holdout_taxonomy)
-                )
+        for folder in [] if args.no_holdout else (args.holdout or HOLDOUT_DIRS):
+            files = _holdout_files(folder) if folder.is_dir() else None
+            if files is None:
+                print(f"evaluate: {folder} holds no conversations and labels JSONL files", file=sys.stderr)
+                return 2
+            taxonomy_file = folder / "taxonomy.json"
+            holdout_taxonomy = load_taxonomy(taxonomy_file) if taxonomy_file.exists() else empty_taxonomy()
+            sets.append((f"holdout: {files[0]} (taxonomy: {holdout_taxonomy.product})", *files, holdout_taxonomy))
         for name, conversations, labels, taxonomy in sets:
             for path in (conversations, labels):
                 if not path.is_file():
