@@ -68,13 +68,17 @@ def test_a_rejected_key_fails_the_step_at_once_without_printing_it(db_url, tmp_p
     assert failed.status == "failed" and "ANTHROPIC_API_KEY" in failed.error
 
 
+def out_of_enum_for_csv_reports(request):
+    text = request.user_texts[0] if request.user_texts else ""
+    if "garbled" in text or "Müller" in text:  # the CSV-export reports get an out-of-enum type, twice
+        answer = answer_for(request)
+        if "conversation_type" in answer:
+            return Answer(payload={**answer, "conversation_type": "bug_report"})
+    return feedback_responder(request)
+
+
 def test_malformed_answers_become_recorded_failures_never_defaults(db_url, tmp_path, instance):
-    def responder(request):
-        text = request.user_texts[0] if request.user_texts else ""
-        if "garbled" in text or "Müller" in text:  # the CSV-export reports get an out-of-enum type, twice
-            answer = answer_for(request)
-            return Answer(payload={**answer, "conversation_type": "bug_report"}) if "conversation_type" in answer else feedback_responder(request)
-        return feedback_responder(request)
+    responder = out_of_enum_for_csv_reports
 
     with AnthropicStub(responder, api_key=KEY) as stub:
         run = new_run(db_url, tmp_path, engine="anthropic")
@@ -102,3 +106,15 @@ def test_story_review_by_the_claude_engine_when_enabled(db_url, tmp_path, instan
     )
     assert stories_metadata["story_review"].value == "on"
     assert all(e.passed for e in check_results(result).values())
+
+
+def test_more_failures_than_the_allowed_share_fail_the_step_but_are_recorded(db_url, tmp_path, instance):
+    with AnthropicStub(out_of_enum_for_csv_reports, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub, max_failure_share=0.05), instance, run.partition_key)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert failure.step_key == "classifications"
+    assert "2 of" in failure.step_failure_data.error.message and "max_failure_share 5%" in failure.step_failure_data.error.message
+    rows = read_partition(make_engine(db_url), "classifications", run.id)
+    assert sum(1 for row in rows if row["error"]) == 2 and len(rows) > 2  # nothing hidden

@@ -11,47 +11,17 @@ from feedback_assets.defs.common import (
     StepTimer,
     engine_errors_fail_the_step,
     fail_if_silent_zero,
-    fail_if_too_many_failures,
     stop_requested,
     start_run_step,
 )
+from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.classify import classify_conversations
-from feedback_assets.domain.models import TokenUsage
 from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.reporting import count_by, distribution_table, markdown_table
-from feedback_assets.storage import get_run, read_partition, replace_partition, update_run
+from feedback_assets.storage import read_partition, replace_partition, update_run
 from feedback_assets.storage.schema import conversations as conversations_table
-
-LLM_POOL = "llm"
-"""Dagster pool shared by every step that calls a model, so concurrent partitions share one limit."""
-
-
-def usage_metadata(usage: TokenUsage) -> dict:
-    return {
-        "llm_calls": usage.calls,
-        "input_tokens": usage.input_tokens,
-        "output_tokens": usage.output_tokens,
-        "cache_read_tokens": usage.cache_read_tokens,
-        "cache_write_tokens": usage.cache_write_tokens,
-        "estimated_cost_usd": dg.MetadataValue.float(round(usage.cost_usd, 4)),
-    }
-
-
-def record_usage(engine, run_id: int, usage: TokenUsage) -> None:
-    """Spend is cumulative per pipeline run: re-running a step spends again."""
-    run = get_run(engine, run_id)
-    update_run(
-        engine,
-        run_id,
-        input_tokens=run.input_tokens + usage.input_tokens,
-        output_tokens=run.output_tokens + usage.output_tokens,
-        cache_read_tokens=run.cache_read_tokens + usage.cache_read_tokens,
-        cache_write_tokens=run.cache_write_tokens + usage.cache_write_tokens,
-        estimated_cost_usd=round(run.estimated_cost_usd + usage.cost_usd, 6),
-    )
-
 
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
@@ -83,8 +53,7 @@ def classifications(
         record_usage(engine, run.id, batch.usage)
         context.log.info(f"classifications: {classified} classified, {batch.failures} failed ({classifier.name})")
 
-    failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
-    fail_if_too_many_failures("classifications", batch.failures, len(inputs), pipeline.max_failure_share, run.id, failures)
+    fail_if_too_many_failures("classifications", batch.rows, len(inputs), pipeline.max_failure_share, run.id)
     ok_rows = [row for row in batch.rows if not row.get("error")]
     changes = Counter(
         (row["stage1_type"], row["stage2_type"]) for row in ok_rows if row.get("classification_changed")
@@ -92,16 +61,12 @@ def classifications(
     metadata = {
         "dagster/row_count": written,
         "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
-        "engine": classifier.name,
-        "model": classifier.classification_model or "rules (no model)",
-        "prompt_version": classifier.prompt_version,
         "classified": classified,
-        "failures": batch.failures,
         "type_distribution": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "final_type"), label="final type")),
         "urgency": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "urgency"), label="urgency")),
         "stage2_changed_type": sum(changes.values()),
         "compute_seconds": round(timer.seconds, 3),
-        **usage_metadata(batch.usage),
+        **engine_metadata(classifier, classifier.classification_model, batch.rows, batch.usage),
     }
     if changes:
         metadata["type_changes"] = dg.MetadataValue.md(
@@ -110,6 +75,4 @@ def classifications(
     resolutions = count_by((row for row in ok_rows if row.get("resolution_action")), "resolution_action")
     if resolutions:
         metadata["resolution_actions"] = dg.MetadataValue.md(distribution_table(resolutions, label="resolution"))
-    if failures:
-        metadata["failure_examples"] = dg.MetadataValue.md("\n".join(f"- {line}" for line in failures[:10]))
     return dg.MaterializeResult(metadata=metadata)

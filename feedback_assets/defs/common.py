@@ -96,14 +96,3 @@ def fail_if_silent_zero(stage: str, produced: int, expected_inputs: int, run_id:
             ),
             metadata={"expected_inputs": expected_inputs},
         )
-
-
-def fail_if_too_many_failures(stage: str, failures: int, total: int, limit: float, run_id: int, examples: list[str]) -> None:
-    if total and failures / total > limit:
-        raise dg.Failure(
-            description=(
-                f"{stage} for pipeline run {run_id}: {failures} of {total} items failed "
-                f"({failures / total:.0%} > max_failure_share {limit:.0%}); the failures are recorded in the table"
-            ),
-            metadata={"failures": failures, "total": total, "examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in examples[:10]))},
-        )

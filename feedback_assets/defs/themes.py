@@ -4,22 +4,21 @@ classification of the run; signatures canonicalised and near-duplicates merged a
 
 import dagster as dg
 
-from feedback_assets.defs.classify import LLM_POOL, record_usage, usage_metadata
 from feedback_assets.defs.common import (
     ASSET_KINDS,
     StepTimer,
     engine_errors_fail_the_step,
     fail_if_silent_zero,
-    fail_if_too_many_failures,
     stop_requested,
     start_run_step,
 )
+from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.domain.taxonomy import load_taxonomy
 from feedback_assets.domain.themes import extract_themes, theme_requests
-from feedback_assets.reporting import count_by, distribution_table, markdown_table
+from feedback_assets.reporting import count_by, distribution_table
 from feedback_assets.storage import read_partition, replace_partition, update_run
 
 
@@ -53,27 +52,20 @@ def themes(
         record_usage(engine, run.id, batch.usage)
         context.log.info(f"themes: {written - batch.failures} of {len(requests)} actionable conversations themed")
 
-    failures = [f"{row['conversation_id']}: {row['error']}" for row in batch.rows if row.get("error")]
-    fail_if_too_many_failures("themes", batch.failures, len(requests), pipeline.max_failure_share, run.id, failures)
+    fail_if_too_many_failures("themes", batch.rows, len(requests), pipeline.max_failure_share, run.id)
     ok_rows = [row for row in batch.rows if not row.get("error")]
     signatures = count_by(ok_rows, "issue_signature")
     matched = sum(1 for row in ok_rows if row.get("matched_vocabulary"))
     metadata = {
         "dagster/row_count": written,
         "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
-        "engine": extractor.name,
-        "model": extractor.theme_model or "rules (no model)",
-        "prompt_version": extractor.prompt_version,
         "actionable_conversations": len(requests),
         "themes": len(ok_rows),
-        "failures": batch.failures,
         "distinct_signatures": len(signatures),
         "matched_vocabulary_share": dg.MetadataValue.float(round(matched / len(ok_rows), 3) if ok_rows else 0.0),
         "top_signatures": dg.MetadataValue.md(distribution_table(signatures, label="issue_signature", limit=15)),
         "product_areas": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "product_area"), label="area")),
         "compute_seconds": round(timer.seconds, 3),
-        **usage_metadata(batch.usage),
+        **engine_metadata(extractor, extractor.theme_model, batch.rows, batch.usage),
     }
-    if failures:
-        metadata["failure_examples"] = dg.MetadataValue.md(markdown_table(["failure"], [[f] for f in failures[:10]]))
     return dg.MaterializeResult(metadata=metadata)

@@ -1,0 +1,80 @@
+"""What the two model-calling stages (classifications, themes) share: the pool, spend bookkeeping, the
+failure policy and the metadata that describes an engine's work on a partition."""
+
+from typing import Any, Mapping, Sequence
+
+import dagster as dg
+from sqlalchemy import Engine
+
+from feedback_assets.domain.models import TokenUsage
+from feedback_assets.engines import Engine as ClassificationEngine
+from feedback_assets.reporting import markdown_table
+from feedback_assets.storage import get_run, update_run
+
+LLM_POOL = "llm"
+"""Dagster pool shared by every step that calls a model, so concurrent partitions share one limit."""
+
+FAILURE_EXAMPLES = 10
+
+
+def failures_of(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """``conversation_id: error`` for every row that records a failure."""
+    return [f"{row['conversation_id']}: {row['error']}" for row in rows if row.get("error")]
+
+
+def record_usage(engine: Engine, run_id: int, usage: TokenUsage) -> None:
+    """Spend is cumulative per pipeline run: re-running a step spends again."""
+    run = get_run(engine, run_id)
+    update_run(
+        engine,
+        run_id,
+        input_tokens=run.input_tokens + usage.input_tokens,
+        output_tokens=run.output_tokens + usage.output_tokens,
+        cache_read_tokens=run.cache_read_tokens + usage.cache_read_tokens,
+        cache_write_tokens=run.cache_write_tokens + usage.cache_write_tokens,
+        estimated_cost_usd=round(run.estimated_cost_usd + usage.cost_usd, 6),
+    )
+
+
+def fail_if_too_many_failures(
+    stage: str, rows: Sequence[Mapping[str, Any]], total: int, limit: float, run_id: int
+) -> None:
+    """The rows are written (failures are recorded, never hidden); the step still fails when more than
+    ``limit`` of its items failed, so nobody mistakes a broken run for a quiet one."""
+    failures = failures_of(rows)
+    if total and len(failures) / total > limit:
+        raise dg.Failure(
+            description=(
+                f"{stage} for pipeline run {run_id}: {len(failures)} of {total} items failed "
+                f"({len(failures) / total:.0%} > max_failure_share {limit:.0%}); the failures are recorded in the table"
+            ),
+            metadata={
+                "failures": len(failures),
+                "total": total,
+                "examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in failures[:FAILURE_EXAMPLES])),
+            },
+        )
+
+
+def engine_metadata(
+    engine: ClassificationEngine, model: str | None, rows: Sequence[Mapping[str, Any]], usage: TokenUsage
+) -> dict[str, Any]:
+    """Which engine did the work, what failed, and what it cost."""
+    failures = failures_of(rows)
+    metadata: dict[str, Any] = {
+        "engine": engine.name,
+        "model": model or "rules (no model)",
+        "prompt_version": engine.prompt_version,
+        "failures": len(failures),
+        "llm_calls": usage.calls,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cache_read_tokens": usage.cache_read_tokens,
+        "cache_write_tokens": usage.cache_write_tokens,
+        "estimated_cost_usd": dg.MetadataValue.float(round(usage.cost_usd, 4)),
+    }
+    if failures:
+        metadata["failure_examples"] = dg.MetadataValue.md(
+            markdown_table(["failure"], [[line] for line in failures[:FAILURE_EXAMPLES]])
+        )
+    return metadata
