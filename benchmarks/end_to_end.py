@@ -16,14 +16,12 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
+
+from scratch_database import create_scratch_database, drop_scratch_database  # noqa: E402 (beside this file)
 
 
 def main() -> int:
@@ -41,11 +39,7 @@ def main() -> int:
     write_jsonl(data, conversations)
     print(f"generated {len(conversations):,} conversation records in {time.perf_counter() - started:.1f} s")
 
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"feedback_e2e_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    database_url = make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
+    database_url = create_scratch_database(args.postgres_url, "feedback_e2e")
     os.environ["FEEDBACK_DATABASE_URL"] = database_url
     try:
         import dagster as dg
@@ -94,9 +88,7 @@ def main() -> int:
         print(f"  {'peak memory (RSS) of the process':<44} {peak:7.0f} MB  (input file {data.stat().st_size / 2**20:.0f} MB)")
         dispose_engines()
     finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        drop_scratch_database(args.postgres_url, database_url)
     return 0
 
 

@@ -16,16 +16,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import uuid
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from feedback_assets.storage import create_run, read_partition, replace_partition
-from feedback_assets.storage.db import dispose_engines, make_engine, normalise_url
+from feedback_assets.storage.db import dispose_engines, make_engine
 from feedback_assets.storage.migrate import upgrade
 from feedback_assets.storage.schema import classifications
 from feedback_assets_tests.storage_rows import classification, conversation
+from scratch_database import create_scratch_database, drop_scratch_database  # beside this file
 
 COLUMNS = [column.name for column in classifications.columns]
 
@@ -128,13 +127,9 @@ def main() -> int:
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     args = parser.parse_args()
 
-    admin_url = normalise_url(args.postgres_url)
-    name = f"feedback_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    database_url = create_scratch_database(args.postgres_url, "feedback_bench")
     try:
-        engine = make_engine(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
+        engine = make_engine(database_url)
         upgrade(engine)
         run = create_run(engine, source="bench")
         replace_partition(engine, "conversations", run.id, [conversation(f"conv{i:07d}") for i in range(args.rows)], batch_size=5000)
@@ -169,9 +164,7 @@ def main() -> int:
         print(f"  ratio big / small             : {big / small:.2f}  (target <= 2)")
     finally:
         dispose_engines()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        drop_scratch_database(args.postgres_url, database_url)
     return 0
 
 

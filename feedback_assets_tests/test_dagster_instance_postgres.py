@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from feedback_assets import settings
 from feedback_assets.defs.partitions import PIPELINE_RUNS
+from feedback_assets.storage import instance_postgres_url
 from feedback_assets_tests.dagster_helpers import definitions_for, execute, new_run
 
 pytestmark = pytest.mark.postgres
@@ -25,7 +26,7 @@ def dagster_pg_url(postgres_url):
     name = f"dagster_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(postgres_url).set(drivername="postgresql+psycopg2", database=name).render_as_string(hide_password=False)
+    yield instance_postgres_url(make_url(postgres_url).set(database=name).render_as_string(hide_password=False))
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

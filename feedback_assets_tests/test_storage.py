@@ -304,3 +304,20 @@ def test_run_ids_are_positive_and_never_reused(db):
         connection.execute(pipeline_runs.delete().where(pipeline_runs.c.id == first.id))
     second = create_run(db, source="sample")
     assert first.id >= 1 and second.id > first.id
+
+
+def test_spend_is_added_in_place_and_refuses_unknown_runs_and_columns(db):
+    from feedback_assets.storage import add_spend
+
+    run = create_run(db, source="sample")
+    add_spend(db, run.id, input_tokens=100, output_tokens=10, estimated_cost_usd=0.25)
+    add_spend(db, run.id, input_tokens=50, cache_read_tokens=7, estimated_cost_usd=0.5)
+    after = get_run(db, run.id)
+    assert (after.input_tokens, after.output_tokens, after.cache_read_tokens) == (150, 10, 7)
+    assert after.estimated_cost_usd == pytest.approx(0.75)
+    with pytest.raises(UnknownRun, match="4242"):
+        add_spend(db, 4242, input_tokens=1)
+    with pytest.raises(ValueError, match="status"):
+        add_spend(db, run.id, status=1)
+    with pytest.raises(ValueError, match="negative"):
+        add_spend(db, run.id, input_tokens=-1)

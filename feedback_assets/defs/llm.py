@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from feedback_assets.domain.models import TokenUsage
 from feedback_assets.engines import Engine as ClassificationEngine
 from feedback_assets.reporting import markdown_table
-from feedback_assets.storage import get_run, update_run
+from feedback_assets.storage import add_spend
 
 LLM_POOL = "llm"
 """Dagster pool shared by every step that calls a model, so concurrent partitions share one limit."""
@@ -24,15 +24,14 @@ def failures_of(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 def record_usage(engine: Engine, run_id: int, usage: TokenUsage) -> None:
     """Spend is cumulative per pipeline run: re-running a step spends again."""
-    run = get_run(engine, run_id)
-    update_run(
+    add_spend(
         engine,
         run_id,
-        input_tokens=run.input_tokens + usage.input_tokens,
-        output_tokens=run.output_tokens + usage.output_tokens,
-        cache_read_tokens=run.cache_read_tokens + usage.cache_read_tokens,
-        cache_write_tokens=run.cache_write_tokens + usage.cache_write_tokens,
-        estimated_cost_usd=round(run.estimated_cost_usd + usage.cost_usd, 6),
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        estimated_cost_usd=usage.cost_usd,
     )
 
 

@@ -108,9 +108,8 @@ class SourceSettings(dg.ConfigurableResource):
             options["access_token"] = self.intercom_access_token
             if self.intercom_base_url:
                 options["base_url"] = self.intercom_base_url
-        for key in ("path",):
-            if params and params.get(key):
-                options[key] = params[key]
+        if params and params.get("path"):  # the run's own file wins over the default
+            options["path"] = params["path"]
         return build_source(name, **options)
 
 

@@ -4,7 +4,7 @@ Plain Python (no Dagster import). Every write for a pipeline run goes through ``
 which validates the run before the first row is written (DESIGN invariants 3 and 4).
 """
 
-from feedback_assets.storage.db import connect, make_engine, normalise_url
+from feedback_assets.storage.db import instance_postgres_url, make_engine, normalise_url
 from feedback_assets.storage.errors import (
     InvalidPartitionKey,
     PartitionWriteError,
@@ -24,6 +24,7 @@ from feedback_assets.storage.partitions import (
 )
 from feedback_assets.storage.runs import (
     RunRecord,
+    add_spend,
     create_run,
     get_run,
     list_runs,
@@ -41,10 +42,11 @@ __all__ = [
     "RunRecord",
     "StorageError",
     "UnknownRun",
-    "connect",
+    "add_spend",
     "count_partition",
     "create_run",
     "first_and_latest_runs",
+    "instance_postgres_url",
     "get_run",
     "list_runs",
     "make_engine",

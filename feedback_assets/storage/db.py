@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import make_url
 
 from feedback_assets import settings
 
@@ -59,10 +56,3 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
-
-
-@contextmanager
-def connect(engine: Engine) -> Iterator[Connection]:
-    """One transaction: committed when the block ends, rolled back entirely if it raises."""
-    with engine.begin() as connection:
-        yield connection

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 import psycopg
@@ -109,11 +110,18 @@ def _chunks(rows: Sequence[tuple], size: int) -> Iterable[Sequence[tuple]]:
         yield rows[start : start + size]
 
 
-def _copy_chunk(connection: Connection, table: Table, chunk: Sequence[tuple]) -> None:
-    json_positions = [i for i, column in enumerate(table.columns) if isinstance(column.type, JSON)]
+@lru_cache(maxsize=None)
+def _copy_plan(table: Table) -> tuple[str, tuple[int, ...]]:
+    """The COPY statement of a table and the positions of its JSON columns (built once, not per chunk)."""
     quoted = ", ".join(f'"{column.name}"' for column in table.columns)
+    json_positions = tuple(i for i, column in enumerate(table.columns) if isinstance(column.type, JSON))
+    return f'COPY "{table.name}" ({quoted}) FROM STDIN', json_positions
+
+
+def _copy_chunk(connection: Connection, table: Table, chunk: Sequence[tuple]) -> None:
+    statement, json_positions = _copy_plan(table)
     with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        with cursor.copy(statement) as copy:
             if not json_positions:
                 for values in chunk:
                     copy.write_row(values)
@@ -127,7 +135,7 @@ def _copy_chunk(connection: Connection, table: Table, chunk: Sequence[tuple]) ->
 
 
 def _insert_chunk(connection: Connection, table: Table, chunk: Sequence[tuple]) -> None:
-    names = [column.name for column in table.columns]
+    names = table.columns.keys()
     connection.execute(table.insert(), [dict(zip(names, values)) for values in chunk])
 
 

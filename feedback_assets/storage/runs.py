@@ -234,3 +234,32 @@ def update_run(connectable: Engine | Connection, run_id: int, **changes: Any) ->
         return apply(connectable)
     with connectable.begin() as connection:
         return apply(connection)
+
+
+_SPEND = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "estimated_cost_usd")
+
+
+def add_spend(connectable: Engine | Connection, run_id: int, **amounts: float) -> None:
+    """Add to a run's token and cost counters in one UPDATE (no read-modify-write: two steps recording
+    spend at once cannot lose either)."""
+    unknown = set(amounts) - set(_SPEND)
+    if unknown:
+        raise ValueError(f"cannot add to pipeline_runs column(s) {sorted(unknown)} of run {run_id}")
+    negative = {name: value for name, value in amounts.items() if value < 0}
+    if negative:
+        raise ValueError(f"spend must not be negative, got {negative} for run {run_id}")
+    statement = (
+        update(pipeline_runs)
+        .where(pipeline_runs.c.id == run_id)
+        .values({name: pipeline_runs.c[name] + value for name, value in amounts.items()})
+    )
+
+    def apply(connection: Connection) -> None:
+        if connection.execute(statement).rowcount == 0:
+            raise UnknownRun(f"pipeline run {run_id} does not exist (no row in pipeline_runs with id={run_id})")
+
+    if isinstance(connectable, Connection):
+        apply(connectable)
+        return
+    with connectable.begin() as connection:
+        apply(connection)
