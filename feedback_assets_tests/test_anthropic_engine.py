@@ -11,7 +11,6 @@ import re
 import signal
 import threading
 import time
-import warnings
 from datetime import datetime, timezone
 from typing import Any
 
@@ -714,19 +713,6 @@ def test_price_overrides_and_batch_discount_drive_the_cost(stub: AnthropicStub) 
 
     assert usage.cost_usd == pytest.approx(usage.input_tokens * 1000.0 / 1_000_000)
     assert ModelPrice.parse("m", prices["claude-haiku-5-5"]).input == 1000.0
-
-
-def test_deprecated_models_warn_and_defaults_do_not() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DeprecationWarning)
-        AnthropicEngine(api_key=KEY, taxonomy=TAXONOMY)  # current defaults: no warning
-    with pytest.warns(DeprecationWarning, match="claude-sonnet-4-5"):
-        AnthropicEngine(
-            api_key=KEY,
-            taxonomy=TAXONOMY,
-            stage2_model="claude-sonnet-4-5",
-            prices={"claude-sonnet-4-5": {"input": 3, "output": 15, "cache_read": 0.3, "cache_write": 3.75}},
-        )
 
 
 def test_the_bundled_taxonomy_is_the_default_and_lands_in_the_cached_system_prompt(

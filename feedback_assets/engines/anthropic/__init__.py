@@ -3,7 +3,7 @@
 Selected with ``FEEDBACK_ENGINE=anthropic`` through ``feedback_assets.engines.build_engine``. Modules:
 ``engine`` (the class and its options), ``prompts`` (wording, ``PROMPT_VERSION``), ``structured`` (answer
 schemas, validation, corrective retry), ``runner`` (bounded concurrency, Message Batches, faults),
-``pricing`` (price table, cost), ``errors`` (``EngineAuthError``, ``EngineStopped``).
+``pricing`` (price table, cost), ``lifecycle`` (deprecated and retired models), ``errors`` (``EngineAuthError``, ``EngineStopped``).
 """
 
 from feedback_assets.engines.anthropic.engine import (

@@ -13,7 +13,6 @@ import concurrent.futures
 import logging
 import os
 import time
-import warnings
 from functools import partial
 from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
@@ -29,7 +28,7 @@ from feedback_assets.domain.models import (
     ThemeRequest,
     ThemeResult,
 )
-from feedback_assets.engines.anthropic import prompts
+from feedback_assets.engines.anthropic import lifecycle, prompts
 from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError
 from feedback_assets.engines.anthropic.pricing import ModelPrice, price_table
 from feedback_assets.engines.anthropic.runner import (
@@ -57,7 +56,7 @@ from feedback_assets.engines.base import EngineResult
 log = logging.getLogger(__name__)
 
 DEFAULT_STAGE1_MODEL = "claude-haiku-5-5"
-"""Fast model for stage 1 (not on the SDK 2.14 deprecation list)."""
+"""Fast model for stage 1 (current: not in ``lifecycle.RETIREMENT_DATES``)."""
 DEFAULT_STAGE2_MODEL = "claude-sonnet-5-5"
 """Stronger model for stage 2 (not deprecated; rejects forced tool use, so it answers via JSON schema)."""
 DEFAULT_THEME_MODEL = "claude-sonnet-5-5"
@@ -135,21 +134,6 @@ def _resolve_taxonomy(taxonomy: Any) -> dict[str, Any]:
             f"taxonomy must be a Taxonomy (with .raw), a mapping, or None; got {type(taxonomy).__name__}"
         )
     return dict(raw)
-
-
-def _warn_if_deprecated(models: Sequence[str]) -> None:
-    try:
-        from anthropic._data import DEPRECATED_MODELS
-    except ImportError:  # pragma: no cover - older SDK layout
-        return
-    for model in sorted(set(models)):
-        if model in DEPRECATED_MODELS:
-            warnings.warn(
-                f"model {model!r} is deprecated (end of life {DEPRECATED_MODELS[model]}); "
-                "choose a current model",
-                DeprecationWarning,
-                stacklevel=3,
-            )
 
 
 class AnthropicEngine:
@@ -287,7 +271,7 @@ class AnthropicEngine:
                 f"no price for model(s) {', '.join(unpriced)}: pass prices={{model: {{'input': ..., "
                 "'output': ..., 'cache_read': ..., 'cache_write': ...}} (USD per million tokens)"
             )
-        _warn_if_deprecated(list(models.values()))
+        lifecycle.check_models(models)
 
         self.classification_model = (
             stage1_model if stage1_model == stage2_model else f"{stage1_model}/{stage2_model}"
