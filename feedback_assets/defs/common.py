@@ -71,7 +71,11 @@ def engine_errors_fail_the_step(stage: str, run_id: int) -> Iterator[None]:
 
 
 class StepTimer:
-    """Wall time spent inside an asset's own code (the end-to-end benchmark subtracts it from the total)."""
+    """Wall time spent inside the asset's ``with timer.measure():`` blocks — reading, the engine, writing —
+    reported as the ``compute_seconds`` metadata. It does not cover the whole asset function: partition
+    validation (``start_run_step``), the failure-share check and metadata building happen outside the
+    blocks. The benchmarks (``benchmarks/dagster_timing.py``) time whole functions and Dagster steps
+    themselves and do not rely on it."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
