@@ -148,7 +148,13 @@ def test_names_follow_the_type(engine):
     assert suffixes["how_to_question"].endswith("_unclear")
 
 
-def test_themes_do_not_depend_on_input_order(engine):
+@pytest.mark.parametrize("block_rows", [None, 4], ids=["one block", "many blocks"])
+def test_themes_do_not_depend_on_input_order(engine, block_rows, monkeypatch):
+    if block_rows:  # a large run's path: the type is taken a block at a time
+        from feedback_assets.engines.offline import grouping
+
+        monkeypatch.setattr(grouping, "BLOCK_ROWS", block_rows)
+        monkeypatch.setattr(grouping, "POOL_ROWS", block_rows // 2)
     conversations = corpus()
     classified = classify_conversations(engine, conversations)
     requests = theme_requests(conversations, classified.rows)

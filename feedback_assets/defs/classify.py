@@ -1,8 +1,12 @@
 """The ``classifications`` asset: stage 1 + stage 2 + resolution signal for every conversation that passed
-the quality filter, with the run's engine. Failures are rows with ``error`` set, counted, never defaults."""
+the quality filter, with the run's engine. Failures are rows with ``error`` set, counted, never defaults.
 
+It streams: quality-passed conversations are read ``chunk`` at a time (``iter_partition``), classified a
+chunk at a time and written as they come, so memory holds one chunk plus counters whatever the partition's
+size. Results do not depend on the chunk (each conversation is classified on its own)."""
 
 from collections import Counter
+from typing import Any, Iterator
 
 import dagster as dg
 
@@ -17,11 +21,17 @@ from feedback_assets.defs.common import (
 from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
-from feedback_assets.domain.classify import classify_conversations
+from feedback_assets.domain.classify import ClassificationTally, classify_conversations
 from feedback_assets.domain.normalize import conversation_from_row
-from feedback_assets.reporting import count_by, distribution_table, markdown_table
-from feedback_assets.storage import read_partition, replace_partition, update_run
+from feedback_assets.progress import Progress
+from feedback_assets.reporting import distribution_table, markdown_table
+from feedback_assets.storage import count_partition, iter_partition, replace_partition, update_run
 from feedback_assets.storage.schema import conversations as conversations_table
+
+MIN_CHUNK = 1000
+"""Conversations classified per engine call: the run's batch_size, but at least this many, so a model
+engine keeps its concurrency busy (it waits for a chunk's slowest answer before the next chunk)."""
+
 
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
@@ -41,38 +51,50 @@ def classifications(
     engine = database.get_engine()
     run = start_run_step(context, engine)
     with timer.measure():
-        rows_in = read_partition(engine, "conversations", run.id, where=conversations_table.c.quality_pass.is_(True))
-        inputs = [conversation_from_row(row) for row in rows_in]
+        passed = conversations_table.c.quality_pass.is_(True)
+        total = count_partition(engine, "conversations", run.id, where=passed)
+        tally = ClassificationTally()
+        progress = Progress("classifications", total=total, log=context.log.info)
+        chunk = max(run.batch_size, MIN_CHUNK)
         with engine_errors_fail_the_step("classifications", run.id):
             classifier = engines.build(run.engine, should_stop=stop_requested(context))
-            batch = classify_conversations(classifier, inputs)
-        fail_if_silent_zero("classifications", len(batch.rows), len(inputs), run.id)  # before any write
-        written = replace_partition(engine, "classifications", run.id, batch.rows, batch_size=run.batch_size)
-        classified = written - batch.failures
-        update_run(engine, run.id, classified_count=classified, failures_count=batch.failures)
-        record_usage(engine, run.id, batch.usage)
-        context.log.info(f"classifications: {classified} classified, {batch.failures} failed ({classifier.name})")
 
-    fail_if_too_many_failures("classifications", batch.rows, len(inputs), pipeline.max_failure_share, run.id)
-    ok_rows = [row for row in batch.rows if not row.get("error")]
-    changes = Counter(
-        (row["stage1_type"], row["stage2_type"]) for row in ok_rows if row.get("classification_changed")
+            def rows() -> Iterator[dict[str, Any]]:
+                for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk):
+                    batch = classify_conversations(classifier, [conversation_from_row(row) for row in rows_in])
+                    tally.add(batch, inputs=len(rows_in))
+                    yield from batch.rows
+                    progress.add(len(rows_in))
+                # Invariant 5, raised inside the write so it rolls back (the partition keeps its rows).
+                fail_if_silent_zero("classifications", tally.rows, tally.inputs, run.id)
+
+            written = replace_partition(engine, "classifications", run.id, rows(), batch_size=run.batch_size)
+        progress.finish()
+        classified = written - tally.failures
+        update_run(engine, run.id, classified_count=classified, failures_count=tally.failures)
+        record_usage(engine, run.id, tally.usage)
+        context.log.info(f"classifications: {classified} classified, {tally.failures} failed ({classifier.name})")
+
+    fail_if_too_many_failures(
+        "classifications", tally.failed_rows, tally.inputs, pipeline.max_failure_share, run.id
     )
+    changes = tally.type_changes
     metadata = {
         "dagster/row_count": written,
         "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
         "classified": classified,
-        "type_distribution": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "final_type"), label="final type")),
-        "urgency": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "urgency"), label="urgency")),
+        "type_distribution": dg.MetadataValue.md(distribution_table(tally.final_types, label="final type")),
+        "urgency": dg.MetadataValue.md(distribution_table(tally.urgencies, label="urgency")),
         "stage2_changed_type": sum(changes.values()),
         "compute_seconds": round(timer.seconds, 3),
-        **engine_metadata(classifier, classifier.classification_model, batch.rows, batch.usage),
+        **engine_metadata(classifier, classifier.classification_model, tally.failed_rows, tally.usage),
     }
     if changes:
         metadata["type_changes"] = dg.MetadataValue.md(
             markdown_table(["stage 1", "stage 2", "count"], [(a, b, n) for (a, b), n in changes.most_common(10)])
         )
-    resolutions = count_by((row for row in ok_rows if row.get("resolution_action")), "resolution_action")
-    if resolutions:
-        metadata["resolution_actions"] = dg.MetadataValue.md(distribution_table(resolutions, label="resolution"))
+    if tally.resolutions:
+        metadata["resolution_actions"] = dg.MetadataValue.md(
+            distribution_table(tally.resolutions, label="resolution")
+        )
     return dg.MaterializeResult(metadata=metadata)

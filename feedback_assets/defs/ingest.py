@@ -1,14 +1,26 @@
-"""The ``conversations`` asset: fetch the run's window from its source, normalise, filter, store."""
+"""The ``conversations`` asset: fetch the run's window from its source, normalise, filter, store — as a
+stream. The source indexes its window compactly (one latest version per stored id) and hands the
+conversations over one at a time; they are normalised, assessed and written in ``batch_size`` chunks, so
+a partition of any size runs in bounded memory. A failure (including "every record was bad") raises inside
+the write, which rolls back: the partition keeps its previous rows."""
 
+from collections import Counter
+from typing import Any, Iterator
 
 import dagster as dg
 
 from feedback_assets.defs.common import ASSET_KINDS, StepTimer, fail_if_silent_zero, start_run_step
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import FeedbackDatabase, SourceSettings
-from feedback_assets.domain.normalize import conversation_row, normalise_many
+from feedback_assets.domain.normalize import (
+    StreamReport,
+    conversation_identity,
+    conversation_row,
+    normalise_stream,
+)
 from feedback_assets.domain.quality import assess
-from feedback_assets.reporting import count_by, distribution_table, markdown_table
+from feedback_assets.progress import Progress
+from feedback_assets.reporting import distribution_table, markdown_table
 from feedback_assets.sources import SourceFailure
 from feedback_assets.storage import replace_partition, update_run
 
@@ -28,48 +40,64 @@ def conversations(
     with timer.measure():
         try:
             source = sources.build(run.source, run.source_params)
-            fetched = source.fetch(run.window_start, run.window_end, run.max_conversations)
+            fetched = source.stream(
+                run.window_start, run.window_end, run.max_conversations, identity=conversation_identity
+            )
         except SourceFailure as error:
             raise dg.Failure(description=f"source {run.source!r} for pipeline run {run.id}: {error}") from error
         for problem in fetched.errors[:20]:
             context.log.warning(f"source error {problem}")
-        report = normalise_many(fetched.conversations, source=run.source)
-        for problem in report.errors[:20]:
-            context.log.warning(f"malformed conversation: {problem.message}")
-        rows = [conversation_row(conversation, assess(conversation)) for conversation in report.conversations]
-        records = len(fetched.conversations) + len(fetched.errors)  # bad records count: they were input too
-        fail_if_silent_zero("conversations", len(rows), records, run.id)  # before any write
-        written = replace_partition(engine, "conversations", run.id, rows, batch_size=run.batch_size)
+        report = StreamReport()
+        reasons: Counter[str] = Counter()
+        progress = Progress("conversations", total=len(fetched), log=context.log.info)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for conversation in normalise_stream(fetched, source=run.source, report=report):
+                verdict = assess(conversation)
+                if not verdict.passed:
+                    reasons[verdict.reason if verdict.reason is not None else "(none)"] += 1
+                yield conversation_row(conversation, verdict)
+                progress.add()
+            for problem in report.errors[:20]:
+                context.log.warning(f"malformed conversation: {problem.message}")
+            # Bad records count: they were input too. Raised inside the write, so it rolls back.
+            records = len(fetched) + len(fetched.errors) + fetched.merged
+            fail_if_silent_zero("conversations", report.normalised, records, run.id)
+
+        with fetched:
+            written = replace_partition(engine, "conversations", run.id, rows(), batch_size=run.batch_size)
+        progress.finish()
         update_run(engine, run.id, conversations_count=written)
-        passed = sum(1 for row in rows if row["quality_pass"])
+        filtered = sum(reasons.values())
+        passed = written - filtered
         context.log.info(
-            f"conversations: fetched {len(fetched.conversations)}, stored {written} ({passed} passed the "
-            f"quality filter), {len(fetched.errors) + len(report.errors)} bad records"
+            f"conversations: fetched {len(fetched)}, stored {written} ({passed} passed the "
+            f"quality filter), {len(fetched.errors) + report.error_count} bad records"
         )
 
-    reasons = count_by((row for row in rows if not row["quality_pass"]), "quality_reason")
-    problems = [str(error) for error in fetched.errors] + [error.message for error in report.errors]
+    problems = [str(error) for error in fetched.errors[:25]] + [error.message for error in report.errors[:25]]
+    problem_count = len(fetched.errors) + report.error_count
     metadata = {
         "dagster/row_count": written,
         "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
         "source": run.source,
         "window": f"{run.window_start.isoformat() if run.window_start else '-∞'} → "
         f"{run.window_end.isoformat() if run.window_end else 'now'}",
-        "fetched": len(fetched.conversations),
+        "fetched": len(fetched),
         "quality_passed": passed,
-        "filtered_out": written - passed,
+        "filtered_out": filtered,
         "filter_reasons": dg.MetadataValue.md(
-            distribution_table(reasons, label="reason") if reasons else "Nothing filtered."
+            distribution_table(dict(reasons), label="reason") if reasons else "Nothing filtered."
         ),
         "source_errors": len(fetched.errors),
-        "malformed_conversations": len(report.errors),
-        "duplicates_merged": report.duplicates,
+        "malformed_conversations": report.error_count,
+        "duplicates_merged": report.duplicates + fetched.merged,
         "source_stats": dg.MetadataValue.json(dict(fetched.stats)),
         "compute_seconds": round(timer.seconds, 3),
     }
     if problems:
         metadata["problems"] = dg.MetadataValue.md(
             markdown_table(["problem"], [[p] for p in problems[:25]])
-            + (f"\n\n…and {len(problems) - 25} more" if len(problems) > 25 else "")
+            + (f"\n\n…and {problem_count - 25} more" if problem_count > 25 else "")
         )
     return dg.MaterializeResult(metadata=metadata)

@@ -14,9 +14,11 @@ from feedback_assets.defs.common import (
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
-from feedback_assets.domain.stories import build_stories
+from feedback_assets.domain.stories import signature_groups, stories_from_groups
+from feedback_assets.progress import Progress
 from feedback_assets.reporting import markdown_table
-from feedback_assets.storage import read_partition, replace_partitions, update_run
+from feedback_assets.storage import replace_partitions, update_run
+from feedback_assets.storage.reads import iter_story_inputs
 
 STORY_TABLE_ROWS = 25
 
@@ -38,18 +40,20 @@ def stories(
     engine = database.get_engine()
     run = start_run_step(context, engine)
     with timer.measure():
-        theme_rows = [row for row in read_partition(engine, "themes", run.id) if not row.get("error")]
+        progress = Progress("stories: themes read", log=context.log.info)
+
+        def themed_rows():
+            for chunk in iter_story_inputs(engine, run.id):
+                yield from chunk
+                progress.add(len(chunk))
+
         with engine_errors_fail_the_step("stories", run.id):
             reviewer = engines.build(run.engine, should_stop=stop_requested(context)) if pipeline.review_stories else None
-            built = build_stories(
-                run.id,
-                theme_rows,
-                read_partition(engine, "conversations", run.id),
-                read_partition(engine, "classifications", run.id),
-                min_group_size=pipeline.min_group_size,
-                engine=reviewer,
+            built = stories_from_groups(
+                run.id, signature_groups(themed_rows()), min_group_size=pipeline.min_group_size, engine=reviewer
             )
-        fail_if_silent_zero("stories", len(built.stories), len(theme_rows), run.id)  # before any write
+        progress.finish()
+        fail_if_silent_zero("stories", len(built.stories), progress.done, run.id)  # before any write
         written = replace_partitions(
             engine, run.id, {"stories": built.stories, "story_evidence": built.evidence}, batch_size=run.batch_size
         )

@@ -15,11 +15,12 @@ from feedback_assets.defs.common import (
 from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
-from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.domain.taxonomy import load_taxonomy
-from feedback_assets.domain.themes import extract_themes, theme_requests
+from feedback_assets.domain.themes import check_actionable_types, extract_themes, theme_request_from_row
+from feedback_assets.progress import Progress
 from feedback_assets.reporting import count_by, distribution_table
-from feedback_assets.storage import read_partition, replace_partition, update_run
+from feedback_assets.storage import replace_partition, update_run
+from feedback_assets.storage.reads import iter_theme_inputs
 
 
 @dg.asset(
@@ -40,26 +41,33 @@ def themes(
     engine = database.get_engine()
     run = start_run_step(context, engine)
     with timer.measure():
-        conversations = [conversation_from_row(row) for row in read_partition(engine, "conversations", run.id)]
-        classification_rows = read_partition(engine, "classifications", run.id)
-        requests = theme_requests(conversations, classification_rows, actionable_types=tuple(pipeline.actionable_types))
+        actionable = check_actionable_types(pipeline.actionable_types)
+        progress = Progress("themes: conversations read", log=context.log.info)
+
+        def requests():
+            # Streamed from the database; the engine keeps only what it needs of each.
+            for chunk in iter_theme_inputs(engine, run.id, actionable):
+                yield from (theme_request_from_row(row) for row in chunk)
+                progress.add(len(chunk))
+
         with engine_errors_fail_the_step("themes", run.id):
             extractor = engines.build(run.engine, should_stop=stop_requested(context))
-            batch = extract_themes(extractor, requests, taxonomy=load_taxonomy(engines.taxonomy_path))
-        fail_if_silent_zero("themes", len(batch.rows), len(requests), run.id)  # before any write
+            batch = extract_themes(extractor, requests(), taxonomy=load_taxonomy(engines.taxonomy_path))
+        progress.finish()
+        fail_if_silent_zero("themes", len(batch.rows), progress.done, run.id)  # before any write
         written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
         update_run(engine, run.id, themes_count=written - batch.failures)
         record_usage(engine, run.id, batch.usage)
-        context.log.info(f"themes: {written - batch.failures} of {len(requests)} actionable conversations themed")
+        context.log.info(f"themes: {written - batch.failures} of {progress.done} actionable conversations themed")
 
-    fail_if_too_many_failures("themes", batch.rows, len(requests), pipeline.max_failure_share, run.id)
+    fail_if_too_many_failures("themes", batch.rows, progress.done, pipeline.max_failure_share, run.id)
     ok_rows = [row for row in batch.rows if not row.get("error")]
     signatures = count_by(ok_rows, "issue_signature")
     matched = sum(1 for row in ok_rows if row.get("matched_vocabulary"))
     metadata = {
         "dagster/row_count": written,
         "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
-        "actionable_conversations": len(requests),
+        "actionable_conversations": progress.done,
         "themes": len(ok_rows),
         "distinct_signatures": len(signatures),
         "matched_vocabulary_share": dg.MetadataValue.float(round(matched / len(ok_rows), 3) if ok_rows else 0.0),

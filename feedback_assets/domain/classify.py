@@ -3,10 +3,15 @@
 The engine answers stage 1 (and stage 2 where support replied); this module adds the deterministic
 resolution signal, derives ``final_type`` (stage 2's type when stage 2 ran, else stage 1's) and turns every
 engine failure — an error outcome, a missing or empty outcome — into a row with ``error`` set and no type.
+
+A run is classified a chunk at a time (each conversation on its own, so the chunk never changes a result);
+``ClassificationTally`` accumulates what the step reports — counts, distributions, token usage and the
+failures — without keeping the rows.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -21,6 +26,44 @@ class ClassificationBatch:
     """One per input conversation, in input order; keys = the ``classifications`` columns minus the run id."""
     usage: TokenUsage = field(default_factory=TokenUsage)
     failures: int = 0
+
+
+_NONE = "(none)"
+
+
+@dataclass
+class ClassificationTally:
+    """Running totals over the chunks of one run's classification (what the step's metadata shows)."""
+
+    inputs: int = 0
+    rows: int = 0
+    failures: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    final_types: Counter = field(default_factory=Counter)
+    """Over successful rows, like the urgency, type-change and resolution counters."""
+    urgencies: Counter = field(default_factory=Counter)
+    type_changes: Counter = field(default_factory=Counter)
+    """(stage 1 type, stage 2 type) → count, where stage 2 changed the type."""
+    resolutions: Counter = field(default_factory=Counter)
+    failed_rows: list[dict[str, Any]] = field(default_factory=list)
+    """``{conversation_id, error}`` of every failure (small; the failure policy and metadata name them)."""
+
+    def add(self, batch: "ClassificationBatch", inputs: int) -> None:
+        """Count one chunk: its ``inputs`` conversations and the batch classified from them."""
+        self.inputs += inputs
+        self.rows += len(batch.rows)
+        self.failures += batch.failures
+        self.usage = self.usage + batch.usage
+        for row in batch.rows:
+            if row.get("error"):
+                self.failed_rows.append({"conversation_id": row["conversation_id"], "error": row["error"]})
+                continue
+            self.final_types[row.get("final_type") or _NONE] += 1
+            self.urgencies[row.get("urgency") or _NONE] += 1
+            if row.get("classification_changed"):
+                self.type_changes[(row["stage1_type"], row["stage2_type"])] += 1
+            if row.get("resolution_action"):
+                self.resolutions[row["resolution_action"]] += 1
 
 
 def _row(

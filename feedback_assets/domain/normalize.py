@@ -9,6 +9,9 @@ with an attachment, say) the first customer part's text stands in for it.
 
 A malformed record (not an object, no id, bad timestamps) raises ``MalformedConversation`` naming the record
 and the problem; ``normalise_many`` turns those into per-record errors and carries on with the rest.
+``normalise_stream`` does the same lazily for a source stream (bounded memory): the source has already
+kept one latest version per ``conversation_identity`` (the id the table is keyed on), so the stream only
+remembers which ids it has emitted.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from pydantic import ValidationError
 
@@ -66,6 +69,21 @@ class NormaliseReport:
     errors: list[RecordError] = field(default_factory=list)
     duplicates: int = 0
     """Records that were an older (or identical) version of an id seen elsewhere in the input."""
+
+
+@dataclass
+class StreamReport:
+    """What ``normalise_stream`` saw, filled in as the stream is consumed."""
+
+    normalised: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+    """The first ``MAX_ERRORS_KEPT`` malformed records (``error_count`` counts them all)."""
+    error_count: int = 0
+    duplicates: int = 0
+    """Records whose id had already been emitted (the first one is kept)."""
+
+
+MAX_ERRORS_KEPT = 1000
 
 
 # --- HTML → text -----------------------------------------------------------------------------------------
@@ -130,6 +148,14 @@ def html_to_text(html: str | None, *, limit: int = BODY_MAX_CHARS) -> str:
 
 
 # --- field readers ---------------------------------------------------------------------------------------
+def conversation_identity(raw_id: object) -> str:
+    """The id a source id is stored under (control characters and surrounding/inner runs of whitespace
+    folded): sources use it to keep one latest version per stored id. Ids that clean to nothing stay as
+    they are (and are refused as malformed later)."""
+    text = str(raw_id)
+    return clean_text(text) or text
+
+
 def _read_id(raw: Mapping[str, Any]) -> str:
     value = raw.get("id")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -306,6 +332,31 @@ def normalise_many(raws: Iterable[object], *, source: str) -> NormaliseReport:
         latest[conversation.conversation_id] = conversation
     report.conversations = sorted(latest.values(), key=lambda c: (c.created_at, c.conversation_id))
     return report
+
+
+def normalise_stream(raws: Iterable[object], *, source: str, report: StreamReport) -> Iterator[Conversation]:
+    """Normalise records as they come, for a stream that holds one latest version per
+    ``conversation_identity`` (what a source's ``stream(identity=conversation_identity)`` yields).
+
+    Malformed records are counted in ``report`` (the first ``MAX_ERRORS_KEPT`` kept with their message)
+    and skipped; an id met again (a source that broke its contract) keeps its first version and is
+    counted in ``report.duplicates``. Memory: the set of emitted ids, never the conversations.
+    """
+    emitted: set[str] = set()
+    for position, raw in enumerate(raws):
+        try:
+            conversation = normalise_conversation(raw, source=source)
+        except MalformedConversation as error:
+            report.error_count += 1
+            if len(report.errors) < MAX_ERRORS_KEPT:
+                report.errors.append(RecordError(position, error.conversation_id, f"record {position}: {error}"))
+            continue
+        if conversation.conversation_id in emitted:
+            report.duplicates += 1
+            continue
+        emitted.add(conversation.conversation_id)
+        report.normalised += 1
+        yield conversation
 
 
 def _aware(value: object, name: str, conversation_id: str) -> datetime:

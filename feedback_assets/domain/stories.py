@@ -20,10 +20,11 @@ import math
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from itertools import groupby
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from feedback_assets.domain.models import StoryReview, ThemeRequest
-from feedback_assets.domain.normalize import conversation_from_row
+from feedback_assets.domain.models import StoryReview
+from feedback_assets.domain.themes import theme_request_from_row
 from feedback_assets.domain.text import truncate
 from feedback_assets.engines.base import Engine
 
@@ -80,22 +81,18 @@ def _humanise(signature: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _excerpt_order(
-    conversation_ids: Sequence[str],
-    conversations: Mapping[str, Mapping[str, Any]],
-    classifications: Mapping[str, Mapping[str, Any]],
-) -> list[str]:
-    def key(conversation_id: str) -> tuple:
-        urgency = classifications.get(conversation_id, {}).get("urgency") or "normal"
-        body = conversations[conversation_id].get("body") or ""
+def _excerpt_order(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    def key(row: Mapping[str, Any]) -> tuple:
+        urgency = row.get("urgency") or "normal"
+        body = row.get("body") or ""
         # More urgent first, then the more informative (longer, up to the excerpt size), then by id.
         return (
             _URGENCY_ORDER.index(urgency) if urgency in _URGENCY_ORDER else 2,
             -min(len(body), EXCERPT_MAX_CHARS),
-            conversation_id,
+            row["conversation_id"],
         )
 
-    return sorted(conversation_ids, key=key)
+    return sorted(rows, key=key)
 
 
 def _description(
@@ -128,28 +125,114 @@ def _top_symptoms(themes: Sequence[Mapping[str, Any]], limit: int = 4) -> list[s
 
 
 def _review_groups(
-    engine: Engine,
-    signature: str,
-    conversation_ids: list[str],
-    requests: Mapping[str, ThemeRequest],
-    notes: list[str],
-) -> list[tuple[str, list[str]]]:
-    review: StoryReview | None = engine.review_story(signature, [requests[c] for c in conversation_ids])
+    engine: Engine, signature: str, rows: list[Mapping[str, Any]], notes: list[str]
+) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    review: StoryReview | None = engine.review_story(signature, [theme_request_from_row(row) for row in rows])
     if review is None or review.decision == "keep":
         if review is not None:
             notes.append(f"{signature}: kept ({review.reason})")
-        return [(signature, conversation_ids)]
-    members = set(conversation_ids)
+        return [(signature, rows)]
+    by_id = {row["conversation_id"]: row for row in rows}
     placed = [c for group in review.groups for c in group]
-    if not review.groups or not set(placed) <= members or len(placed) != len(set(placed)):
+    if not review.groups or not set(placed) <= set(by_id) or len(placed) != len(set(placed)):
         notes.append(f"{signature}: split ignored, its groups are empty, overlap or name other conversations")
-        return [(signature, conversation_ids)]
+        return [(signature, rows)]
     groups = [
-        (f"{signature}_part{number}", sorted(group)) for number, group in enumerate(review.groups, 1) if group
+        (f"{signature}_part{number}", [by_id[c] for c in sorted(group)])
+        for number, group in enumerate(review.groups, 1)
+        if group
     ]
-    rest = sorted(members - set(placed))
+    rest = [by_id[c] for c in sorted(set(by_id) - set(placed))]
     notes.append(f"{signature}: split into {len(groups)} ({review.reason})")
     return ([(signature, rest)] if rest else []) + groups
+
+
+def _story(
+    run_id: int, signature: str, rows: Sequence[Mapping[str, Any]], min_group_size: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The story row of one signature group and its evidence rows (excerpt-choice order)."""
+    urgencies = Counter(row.get("urgency") or "normal" for row in rows)
+    types = Counter(row.get("final_type") or "unknown" for row in rows)
+    level, score = priority(row.get("urgency") for row in rows)
+    status = "candidate" if len(rows) >= min_group_size else "orphan"
+    identifier = story_id(run_id, signature)
+    intent = _most_common(row.get("user_intent") for row in rows)
+    title = intent if intent and len(intent) <= 120 else _humanise(signature)
+    story = {
+        "id": identifier,
+        "pipeline_run_id": run_id,
+        "issue_signature": signature,
+        "title": title,
+        "description": _description(rows, urgencies, types, status, min_group_size),
+        "product_area": _most_common(row.get("product_area") for row in rows),
+        "component": _most_common(row.get("component") for row in rows),
+        "status": status,
+        "conversation_count": len(rows),
+        "priority": level,
+        "priority_score": score,
+        "symptoms": _top_symptoms(rows),
+    }
+    evidence = []
+    excerpts = 0
+    for row in _excerpt_order(rows):
+        body = (row.get("body") or "").strip()
+        rank = excerpts + 1 if body and excerpts < MAX_EXCERPTS else None
+        excerpts += rank is not None
+        evidence.append(
+            {
+                "story_id": identifier,
+                "conversation_id": row["conversation_id"],
+                "pipeline_run_id": run_id,
+                "excerpt": truncate(body, EXCERPT_MAX_CHARS) if rank else None,
+                "excerpt_rank": rank,
+            }
+        )
+    return story, evidence
+
+
+def stories_from_groups(
+    run_id: int,
+    groups: Iterable[tuple[str, list[Mapping[str, Any]]]],
+    *,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    engine: Engine | None = None,
+) -> StoryBuild:
+    """Stories and evidence from signature groups given one at a time: ``(signature, rows)`` where each
+    row joins a conversation's theme columns with its ``body`` and ``urgency`` (and, for a review, the
+    conversation's other columns and ``resolution_action``); ``final_type`` falls back to the
+    classification's. Only one group's rows are held at a time."""
+    if isinstance(run_id, bool) or not isinstance(run_id, int) or run_id <= 0:
+        raise ValueError(f"run id must be a positive integer, got {run_id!r}")
+    if min_group_size < 1:
+        raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
+    build = StoryBuild()
+    stories: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for signature, rows in groups:
+        if engine is not None and len(rows) >= min_group_size:
+            parts = _review_groups(engine, signature, rows, build.review_notes)
+        else:
+            parts = [(signature, rows)]
+        stories.extend(_story(run_id, part, part_rows, min_group_size) for part, part_rows in parts)
+    stories.sort(
+        key=lambda pair: (
+            pair[0]["status"] != "candidate",
+            -pair[0]["priority_score"],
+            pair[0]["issue_signature"],
+        )
+    )
+    for story, evidence in stories:
+        build.stories.append(story)
+        build.evidence.extend(evidence)
+    return build
+
+
+def signature_groups(rows: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
+    """``(signature, rows)`` per run of equal ``issue_signature`` in ``rows`` (which come sorted by it);
+    ``final_type`` falls back to ``classified_type`` when the theme has none."""
+    for signature, members in groupby(rows, key=lambda row: row["issue_signature"]):
+        yield signature, [
+            {**row, "final_type": row.get("final_type") or row.get("classified_type")} for row in members
+        ]
 
 
 def build_stories(
@@ -161,12 +244,9 @@ def build_stories(
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     engine: Engine | None = None,
 ) -> StoryBuild:
-    """The stories and evidence of run ``run_id`` (see the module docstring). Rows that carry a
-    ``pipeline_run_id`` must carry ``run_id``; themes with an error are left out."""
-    if isinstance(run_id, bool) or not isinstance(run_id, int) or run_id <= 0:
-        raise ValueError(f"run id must be a positive integer, got {run_id!r}")
-    if min_group_size < 1:
-        raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
+    """The stories and evidence of run ``run_id`` from whole tables (see the module docstring). Rows that
+    carry a ``pipeline_run_id`` must carry ``run_id``; themes with an error are left out. Pipeline steps
+    stream groups into ``stories_from_groups`` instead."""
     for name, rows in (
         ("theme", theme_rows),
         ("conversation", conversation_rows),
@@ -183,93 +263,21 @@ def build_stories(
     missing = sorted(set(themes) - set(conversations))
     if missing:
         raise ValueError(f"themes of run {run_id} without a conversation row: {', '.join(missing[:20])}")
-
-    by_signature: dict[str, list[str]] = {}
+    by_signature: dict[str, list[Mapping[str, Any]]] = {}
     for conversation_id in sorted(themes):
-        by_signature.setdefault(themes[conversation_id]["issue_signature"], []).append(conversation_id)
-
-    build = StoryBuild()
-    groups: list[tuple[str, list[str]]] = []
-    requests: dict[str, ThemeRequest] = {}
-    for signature in sorted(by_signature):
-        members = by_signature[signature]
-        if engine is not None and len(members) >= min_group_size:
-            if not requests:
-                requests = _requests(themes, conversations, classifications)
-            groups.extend(_review_groups(engine, signature, members, requests, build.review_notes))
-        else:
-            groups.append((signature, members))
-
-    stories: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
-    for signature, members in groups:
-        group_themes = [themes[c] for c in members]
-        urgencies = Counter(classifications.get(c, {}).get("urgency") or "normal" for c in members)
-        types = Counter(
-            themes[c].get("final_type") or classifications.get(c, {}).get("final_type") or "unknown"
-            for c in members
-        )
-        level, score = priority(classifications.get(c, {}).get("urgency") for c in members)
-        status = "candidate" if len(members) >= min_group_size else "orphan"
-        identifier = story_id(run_id, signature)
-        intent = _most_common(t.get("user_intent") for t in group_themes)
-        title = intent if intent and len(intent) <= 120 else _humanise(signature)
-        story = {
-            "id": identifier,
-            "pipeline_run_id": run_id,
-            "issue_signature": signature,
-            "title": title,
-            "description": _description(group_themes, urgencies, types, status, min_group_size),
-            "product_area": _most_common(t.get("product_area") for t in group_themes),
-            "component": _most_common(t.get("component") for t in group_themes),
-            "status": status,
-            "conversation_count": len(members),
-            "priority": level,
-            "priority_score": score,
-            "symptoms": _top_symptoms(group_themes),
-        }
-        ranked = _excerpt_order(members, conversations, classifications)
-        evidence = []
-        excerpts = 0
-        for conversation_id in ranked:
-            body = (conversations[conversation_id].get("body") or "").strip()
-            rank = excerpts + 1 if body and excerpts < MAX_EXCERPTS else None
-            excerpts += rank is not None
-            evidence.append(
-                {
-                    "story_id": identifier,
-                    "conversation_id": conversation_id,
-                    "pipeline_run_id": run_id,
-                    "excerpt": truncate(body, EXCERPT_MAX_CHARS) if rank else None,
-                    "excerpt_rank": rank,
-                }
-            )
-        stories.append((story, evidence))
-
-    stories.sort(
-        key=lambda pair: (
-            pair[0]["status"] != "candidate",
-            -pair[0]["priority_score"],
-            pair[0]["issue_signature"],
-        )
-    )
-    for story, evidence in stories:
-        build.stories.append(story)
-        build.evidence.extend(evidence)
-    return build
-
-
-def _requests(
-    themes: Mapping[str, Mapping[str, Any]],
-    conversations: Mapping[str, Mapping[str, Any]],
-    classifications: Mapping[str, Mapping[str, Any]],
-) -> dict[str, ThemeRequest]:
-    requests = {}
-    for conversation_id, theme in themes.items():
+        theme = themes[conversation_id]
         classification = classifications.get(conversation_id, {})
-        requests[conversation_id] = ThemeRequest(
-            conversation=conversation_from_row(conversations[conversation_id]),
-            final_type=theme.get("final_type") or classification["final_type"],
-            urgency=classification.get("urgency"),
-            resolution_action=classification.get("resolution_action"),
-        )
-    return requests
+        row = {
+            **conversations[conversation_id],
+            **theme,
+            "final_type": theme.get("final_type") or classification.get("final_type"),
+            "urgency": classification.get("urgency"),
+            "resolution_action": classification.get("resolution_action"),
+        }
+        by_signature.setdefault(theme["issue_signature"], []).append(row)
+    return stories_from_groups(
+        run_id,
+        ((signature, by_signature[signature]) for signature in sorted(by_signature)),
+        min_group_size=min_group_size,
+        engine=engine,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from feedback_assets.domain.models import (
     CONVERSATION_TYPES,
@@ -21,6 +21,7 @@ from feedback_assets.domain.models import (
     ThemeResult,
     TokenUsage,
 )
+from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.domain.signatures import (
     SignatureRejected,
     canonicalise,
@@ -30,7 +31,14 @@ from feedback_assets.domain.signatures import (
 from feedback_assets.domain.taxonomy import Taxonomy, load_taxonomy
 from feedback_assets.engines.base import Engine
 
-__all__ = ["DEFAULT_ACTIONABLE_TYPES", "ThemeBatch", "extract_themes", "theme_requests"]
+__all__ = [
+    "DEFAULT_ACTIONABLE_TYPES",
+    "ThemeBatch",
+    "check_actionable_types",
+    "extract_themes",
+    "theme_request_from_row",
+    "theme_requests",
+]
 
 
 @dataclass
@@ -41,18 +49,35 @@ class ThemeBatch:
     failures: int = 0
 
 
+def check_actionable_types(actionable_types: Sequence[str]) -> tuple[str, ...]:
+    """The actionable types as a tuple; unknown names are refused with the list of known ones."""
+    unknown = sorted(set(actionable_types) - set(CONVERSATION_TYPES))
+    if unknown:
+        raise ValueError(
+            f"unknown actionable type(s) {', '.join(unknown)}; known: {', '.join(CONVERSATION_TYPES)}"
+        )
+    return tuple(actionable_types)
+
+
+def theme_request_from_row(row: Mapping[str, Any]) -> ThemeRequest:
+    """A request from a row joining a conversation's columns with its classification's ``final_type``,
+    ``urgency`` and ``resolution_action`` (what ``storage.reads.iter_theme_inputs`` yields)."""
+    return ThemeRequest(
+        conversation=conversation_from_row(row),
+        final_type=row["final_type"],
+        urgency=row.get("urgency"),
+        resolution_action=row.get("resolution_action"),
+    )
+
+
 def theme_requests(
     conversations: Sequence[Conversation],
     classification_rows: Sequence[Mapping[str, Any]],
     actionable_types: Sequence[str] = DEFAULT_ACTIONABLE_TYPES,
 ) -> list[ThemeRequest]:
     """A request per successfully classified conversation whose final type is actionable, in the order of
-    ``conversations``."""
-    unknown = sorted(set(actionable_types) - set(CONVERSATION_TYPES))
-    if unknown:
-        raise ValueError(
-            f"unknown actionable type(s) {', '.join(unknown)}; known: {', '.join(CONVERSATION_TYPES)}"
-        )
+    ``conversations`` (for whole lists in memory; pipeline steps stream ``theme_request_from_row``)."""
+    actionable_types = check_actionable_types(actionable_types)
     by_id = {conversation.conversation_id: conversation for conversation in conversations}
     orphans = sorted(
         str(row["conversation_id"]) for row in classification_rows if row["conversation_id"] not in by_id
@@ -77,10 +102,10 @@ def theme_requests(
 
 
 def _row(
-    engine: Engine, request: ThemeRequest, theme: ThemeResult | None, error: str | None
+    engine: Engine, conversation_id: str, final_type: str, theme: ThemeResult | None, error: str | None
 ) -> dict[str, Any]:
     return {
-        "conversation_id": request.conversation.conversation_id,
+        "conversation_id": conversation_id,
         "product_area": theme.product_area if theme else None,
         "component": theme.component if theme else None,
         "issue_signature": theme.issue_signature if theme else None,
@@ -89,7 +114,7 @@ def _row(
         "affected_flow": theme.affected_flow if theme else None,
         "root_cause_hypothesis": theme.root_cause_hypothesis if theme else None,
         "matched_vocabulary": theme.matched_vocabulary if theme else None,
-        "final_type": request.final_type,
+        "final_type": final_type,
         "engine": engine.name,
         "model": engine.theme_model,
         "prompt_version": engine.prompt_version,
@@ -98,38 +123,42 @@ def _row(
 
 
 def extract_themes(
-    engine: Engine, requests: Sequence[ThemeRequest], *, taxonomy: Taxonomy | None = None
+    engine: Engine, requests: Iterable[ThemeRequest], *, taxonomy: Taxonomy | None = None
 ) -> ThemeBatch:
-    """Themes for ``requests`` (one run) with the signature rules applied; see the module docstring."""
-    if not requests:
-        return ThemeBatch(rows=[])
+    """Themes for ``requests`` (one run) with the signature rules applied; see the module docstring.
+
+    ``requests`` is read once and may be a stream: of each request only its id and type are kept here
+    (engines keep what they need), so a run's conversations never need to be in memory at once."""
     taxonomy = taxonomy or load_taxonomy()
-    result = engine.extract_themes(requests)
-    expected = {request.conversation.conversation_id for request in requests}
+    asked: list[tuple[str, str]] = []  # (conversation id, final type) in request order
+
+    def recorded() -> Iterator[ThemeRequest]:
+        for request in requests:
+            asked.append((request.conversation.conversation_id, request.final_type))
+            yield request
+
+    result = engine.extract_themes(recorded())
+    if not asked:
+        return ThemeBatch(rows=[])
+    expected = {conversation_id for conversation_id, _ in asked}
     outcomes: dict[str, ThemeOutcome] = {}
     for outcome in result.outcomes:
         if outcome.conversation_id in expected:
             outcomes.setdefault(outcome.conversation_id, outcome)
+    del expected
 
     ruled: dict[str, tuple[ThemeResult, str] | str] = {}  # id → (theme, signature) or error
     canonical: dict[tuple[str, str], str] = {}  # (signature, component) → canonical form, computed once
-    for request in requests:
-        conversation_id = request.conversation.conversation_id
-        outcome = outcomes.get(conversation_id)
+    for conversation_id, _ in asked:
+        outcome = outcomes.pop(conversation_id, None)
         if outcome is None:
-            ruled[conversation_id] = (
-                f"engine {engine.name} returned no theme for conversation {conversation_id}"
-            )
+            ruled[conversation_id] = f"engine {engine.name} returned no theme for conversation {conversation_id}"
         elif outcome.error or outcome.theme is None:
-            ruled[conversation_id] = (
-                outcome.error or f"engine {engine.name} returned neither a theme nor an error"
-            )
+            ruled[conversation_id] = outcome.error or f"engine {engine.name} returned neither a theme nor an error"
         else:
             theme = outcome.theme
             try:
-                specific = make_specific(
-                    theme.issue_signature, component=theme.component, symptoms=theme.symptoms
-                )
+                specific = make_specific(theme.issue_signature, component=theme.component, symptoms=theme.symptoms)
             except SignatureRejected as error:
                 ruled[conversation_id] = str(error)
                 continue
@@ -144,16 +173,15 @@ def extract_themes(
 
     rows = []
     failures = 0
-    for request in requests:
-        value = ruled[request.conversation.conversation_id]
+    for conversation_id, final_type in asked:
+        value = ruled.pop(conversation_id)
         if isinstance(value, str):
             failures += 1
-            rows.append(_row(engine, request, None, value))
+            rows.append(_row(engine, conversation_id, final_type, None, value))
             continue
         theme, signature = value
         final = merged[signature]
-        theme = ThemeResult.model_validate(
-            {**theme.model_dump(), "issue_signature": final, "matched_vocabulary": final in vocabulary}
-        )
-        rows.append(_row(engine, request, theme, None))
+        if final != theme.issue_signature or theme.matched_vocabulary != (final in vocabulary):
+            theme = theme.model_copy(update={"issue_signature": final, "matched_vocabulary": final in vocabulary})
+        rows.append(_row(engine, conversation_id, final_type, theme, None))
     return ThemeBatch(rows=rows, usage=result.usage, failures=failures)

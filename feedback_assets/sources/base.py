@@ -12,6 +12,13 @@ is the domain layer's job. The contract every implementation keeps:
   location and the fetch goes on; only problems that make the whole answer untrustworthy raise
   (missing path, rejected token, a search page that kept failing).
 
+``stream(...)`` answers the same question in bounded memory: the source keeps a compact index (id →
+updated_at and where the latest version is: a file offset, a spool offset) and hands back a
+``SourceStream`` whose errors, warnings, stats and length are known at once and whose conversations are
+read one at a time, in the contract's order. ``fetch`` is ``stream`` materialised. ``identity=`` lets the
+caller say when two ids are the same conversation (the domain's normalised id): only the latest of them
+is streamed, so "one latest version per id" holds for the id the table is keyed on.
+
 No Dagster import: the lead's resources and sensors wrap these.
 """
 
@@ -20,7 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping, Protocol, runtime_checkable
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, TypeVar, runtime_checkable
 
 from feedback_assets.timestamps import TimestampError, as_utc, parse_timestamp
 
@@ -68,6 +75,81 @@ class SourceFetch:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+Identity = Callable[[str], str]
+"""Maps a source id to the id a conversation is stored under; ids mapping to the same value are one."""
+
+_Locator = TypeVar("_Locator")
+
+
+class SourceStream:
+    """The streamed answer of ``stream``: ``errors``, ``warnings``, ``stats``, ``merged`` and ``len()`` are
+    known when it is returned; iterating reads the raw conversations one at a time in (updated_at, id)
+    order (each pass re-reads them). ``close()`` releases what the source spooled (also on garbage
+    collection); use it as a context manager to be sure."""
+
+    def __init__(
+        self,
+        count: int,
+        reader: Callable[[], Iterator[dict[str, Any]]],
+        *,
+        errors: list[SourceError],
+        warnings: list[SourceError],
+        stats: dict[str, int],
+        merged: int = 0,
+        close: Callable[[], None] | None = None,
+    ) -> None:
+        self._count = count
+        self._reader = reader
+        self.errors = errors
+        self.warnings = warnings
+        self.stats = stats
+        self.merged = merged
+        """Conversations dropped because ``identity`` made them the same as a newer one."""
+        self._close = close
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._reader()
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+    def __enter__(self) -> "SourceStream":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def materialise(self) -> SourceFetch:
+        """The whole answer in memory (what ``fetch`` returns)."""
+        with self:
+            conversations = list(self)
+        return SourceFetch(
+            conversations=conversations, errors=self.errors, warnings=self.warnings, stats=self.stats
+        )
+
+
+def latest_per_identity(
+    entries: Sequence[tuple[float, str, _Locator]], identity: Identity | None
+) -> tuple[list[tuple[float, str, _Locator]], int]:
+    """``(updated_at, id, locator)`` entries (one per source id) → one per ``identity(id)``, the latest
+    (highest updated_at, then highest id), sorted by (updated_at, id); plus how many were merged away."""
+    ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
+    if identity is None:
+        return ordered, 0
+    chosen: dict[str, tuple[float, str, _Locator]] = {}
+    for entry in ordered:
+        chosen[identity(entry[1])] = entry  # later in the order = newer: it wins
+    if len(chosen) == len(ordered):
+        return ordered, 0
+    kept = sorted(chosen.values(), key=lambda entry: (entry[0], entry[1]))
+    return kept, len(ordered) - len(kept)
+
+
 @runtime_checkable
 class ConversationSource(Protocol):
     name: str
@@ -80,6 +162,17 @@ class ConversationSource(Protocol):
         max_conversations: int | None = None,
     ) -> SourceFetch:
         """Conversations with ``window_start <= updated_at < window_end``, at most ``max_conversations``."""
+        ...
+
+    def stream(
+        self,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        max_conversations: int | None = None,
+        *,
+        identity: Identity | None = None,
+    ) -> SourceStream:
+        """What ``fetch`` answers, streamed from a compact index (see the module docstring)."""
         ...
 
     def count_new(self, after: datetime | None) -> int:

@@ -34,6 +34,10 @@ that still fails (or answers 404) becomes an entry in ``errors`` and the fetch g
 
 ``count_new(after)`` is one search with ``per_page`` 1, read from its ``total_count``.
 
+Memory: each detail is written to a temporary spool file as it arrives; what stays in memory is an index
+(id → updated_at, offset, length) and the search's id → updated_at map. ``stream`` hands back the spool
+read one conversation at a time in (updated_at, id) order; ``fetch`` is that stream in a list.
+
 ``stats``: requests (HTTP attempts), retries, rate_limited, search_pages, search_results,
 duplicates_dropped, outside_window, detail_requests, detail_errors, refetched, left_window, returned.
 """
@@ -45,26 +49,29 @@ import json
 import math
 import os
 import random
+import tempfile
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import httpx
 
 from feedback_assets.sources.base import (
+    Identity,
     SourceAuthError,
     SourceConfigError,
     SourceError,
     SourceFetch,
     SourceRequestError,
+    SourceStream,
     as_utc,
     check_window,
-    conversation_key,
     in_window,
+    latest_per_identity,
     timestamp_seconds,
 )
 
@@ -143,6 +150,43 @@ class _Counters:
             self.values[key] = self.values.get(key, 0) + amount
 
 
+class _Spool:
+    """Fetched details in a temporary file, indexed by id (updated_at, offset, length); a replaced or
+    dropped detail leaves dead bytes behind, which is fine for one fetch."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._index: dict[str, tuple[float, int, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __setitem__(self, conversation_id: str, detail: dict[str, Any]) -> None:
+        data = json.dumps(detail, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
+        offset = self._file.seek(0, 2)
+        self._file.write(data)
+        self._index[conversation_id] = (timestamp_seconds(detail["updated_at"]), offset, len(data))
+
+    def updated_at(self, conversation_id: str) -> float | None:
+        entry = self._index.get(conversation_id)
+        return None if entry is None else entry[0]
+
+    def pop(self, conversation_id: str, default: object = None) -> object:
+        return self._index.pop(conversation_id, default)
+
+    def entries(self) -> list[tuple[float, str, tuple[int, int]]]:
+        return [(updated_at, key, (offset, length)) for key, (updated_at, offset, length) in self._index.items()]
+
+    def read(self, entries: list[tuple[float, str, tuple[int, int]]]) -> Iterator[dict[str, Any]]:
+        for _, _, (offset, length) in entries:
+            self._file.seek(offset)
+            yield json.loads(self._file.read(length).decode("utf-8", errors="surrogatepass"))
+
+    def close(self) -> None:
+        self._index.clear()
+        self._file.close()
+
+
 class _RequestFailed(Exception):
     """A request that failed for good (non-retryable status, or retries exhausted)."""
 
@@ -212,23 +256,42 @@ class IntercomSource:
         window_end: datetime | None = None,
         max_conversations: int | None = None,
     ) -> SourceFetch:
+        return self.stream(window_start, window_end, max_conversations).materialise()
+
+    def stream(
+        self,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        max_conversations: int | None = None,
+        *,
+        identity: Identity | None = None,
+    ) -> SourceStream:
         start, end = check_window(window_start, window_end, max_conversations)
         counters = _Counters(*_FETCH_STATS)
         per_page = self.per_page if max_conversations is None else min(self.per_page, max_conversations)
         query = _window_query(start, end)
         errors: list[SourceError] = []
-        kept: dict[str, dict[str, Any]] = {}
+        kept = _Spool()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="intercom-detail")
         try:
             with self._client() as client:
                 self._collect(client, pool, counters, query, per_page, start, end, max_conversations, kept, errors)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)  # e.g. a 401: do not wait for queued details
+            kept.close()
             raise
         pool.shutdown(wait=True)
-        conversations = sorted(kept.values(), key=conversation_key)
-        counters.values["returned"] = len(conversations)
-        return SourceFetch(conversations=conversations, errors=errors, stats=dict(counters.values))
+        entries, merged = latest_per_identity(kept.entries(), identity)
+        counters.values["returned"] = len(entries)
+        return SourceStream(
+            len(entries),
+            lambda: kept.read(entries),
+            errors=errors,
+            warnings=[],
+            stats=dict(counters.values),
+            merged=merged,
+            close=kept.close,
+        )
 
     def _collect(
         self,
@@ -240,7 +303,7 @@ class IntercomSource:
         start: float | None,
         end: float | None,
         max_conversations: int | None,
-        kept: dict[str, dict[str, Any]],
+        kept: _Spool,
         errors: list[SourceError],
     ) -> None:
         """Alternate search pages and detail batches until the window (or the maximum) is covered."""
@@ -325,7 +388,7 @@ class IntercomSource:
         start: float | None,
         end: float | None,
         newest_seen: dict[str, float],
-        kept: dict[str, dict[str, Any]],
+        kept: _Spool,
         queue: deque[str],
         errors: list[SourceError],
     ) -> None:
@@ -354,11 +417,11 @@ class IntercomSource:
                 queue.append(conversation_id)
                 continue
             counters.add("duplicates_dropped")
-            detail = kept.get(conversation_id)
-            if detail is not None and updated_at > timestamp_seconds(detail["updated_at"]):
+            held = kept.updated_at(conversation_id)
+            if held is not None and updated_at > held:
                 # Seen again, newer than the detail we hold: fetch the latest version once more.
                 counters.add("refetched")
-                del kept[conversation_id]
+                kept.pop(conversation_id)
                 queue.append(conversation_id)
 
     def _detail(self, client: httpx.Client, counters: _Counters, conversation_id: str) -> dict[str, Any] | SourceError:

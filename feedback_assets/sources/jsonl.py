@@ -19,6 +19,10 @@ Rules, beyond the contract in ``base``:
 
 ``stats``: files_read, lines_read, blank_lines, bad_lines, duplicates_dropped, outside_window,
 over_max, returned.
+
+Memory: ``stream`` reads the files once to index them (id → updated_at, file, byte offset of the latest
+version) and then re-reads only the kept lines, in order, one at a time; the index is the only thing
+that grows with the files (a few dozen bytes per conversation). ``fetch`` is that stream in a list.
 """
 
 from __future__ import annotations
@@ -27,15 +31,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from feedback_assets.sources.base import (
+    Identity,
     SourceConfigError,
     SourceError,
     SourceFetch,
+    SourceStream,
     as_utc,
     check_window,
     in_window,
+    latest_per_identity,
     timestamp_seconds,
 )
 
@@ -43,10 +50,12 @@ _BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
-class _Read:
-    """Every usable conversation of the files (latest version per id) plus what went wrong reading them."""
+class _Index:
+    """Where the latest version of every usable conversation is (id → updated_at, file number, byte offset
+    of its line) plus what went wrong reading the files."""
 
-    latest: dict[str, tuple[float, dict[str, Any]]]
+    files: list[Path]
+    latest: dict[str, tuple[float, int, int]]
     errors: list[SourceError]
     warnings: list[SourceError]
     stats: dict[str, int]
@@ -69,30 +78,44 @@ class JsonlSource:
         window_end: datetime | None = None,
         max_conversations: int | None = None,
     ) -> SourceFetch:
+        return self.stream(window_start, window_end, max_conversations).materialise()
+
+    def stream(
+        self,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        max_conversations: int | None = None,
+        *,
+        identity: Identity | None = None,
+    ) -> SourceStream:
         start, end = check_window(window_start, window_end, max_conversations)
-        read = self._read()
+        index = self._index()
         matching = [
-            (updated_at, conversation_id, conversation)
-            for conversation_id, (updated_at, conversation) in read.latest.items()
+            (updated_at, conversation_id, (file_number, offset))
+            for conversation_id, (updated_at, file_number, offset) in index.latest.items()
             if in_window(updated_at, start, end)
         ]
-        matching.sort(key=lambda item: (item[0], item[1]))
+        outside = len(index.latest) - len(matching)
+        index.latest.clear()  # only the window's entries are needed from here on
+        matching, merged = latest_per_identity(matching, identity)
         kept = matching if max_conversations is None else matching[:max_conversations]
-        stats = dict(read.stats)
-        stats["outside_window"] = len(read.latest) - len(matching)
+        stats = dict(index.stats)
+        stats["outside_window"] = outside
         stats["over_max"] = len(matching) - len(kept)
         stats["returned"] = len(kept)
-        return SourceFetch(
-            conversations=[conversation for _, _, conversation in kept],
-            errors=read.errors,
-            warnings=read.warnings,
+        return SourceStream(
+            len(kept),
+            lambda: self._reread(index, kept),
+            errors=index.errors,
+            warnings=index.warnings,
             stats=stats,
+            merged=merged,
         )
 
     def count_new(self, after: datetime | None) -> int:
         threshold = as_utc(after).timestamp() if after is not None else None
         return sum(
-            1 for updated_at, _ in self._read().latest.values() if threshold is None or updated_at > threshold
+            1 for updated_at, _, _ in self._index().latest.values() if threshold is None or updated_at > threshold
         )
 
     # --- reading -------------------------------------------------------------------------------------
@@ -107,16 +130,18 @@ class JsonlSource:
             return files
         return [self.path]
 
-    def _read(self) -> _Read:
+    def _index(self) -> _Index:
         files = self._files()
-        latest: dict[str, tuple[float, dict[str, Any]]] = {}
+        latest: dict[str, tuple[float, int, int]] = {}
         errors: list[SourceError] = []
         warnings: list[SourceError] = []
         stats = {"files_read": 0, "lines_read": 0, "blank_lines": 0, "bad_lines": 0, "duplicates_dropped": 0}
-        for file in files:
+        for file_number, file in enumerate(files):
             stats["files_read"] += 1
             with file.open("rb") as handle:
+                offset = 0
                 for line_number, raw in enumerate(handle, start=1):
+                    line_offset, offset = offset, offset + len(raw)
                     stats["lines_read"] += 1
                     if line_number == 1 and raw.startswith(_BOM):
                         raw = raw[len(_BOM) :]
@@ -136,8 +161,34 @@ class JsonlSource:
                         stats["duplicates_dropped"] += 1
                         if previous[0] > updated_at:
                             continue
-                    latest[conversation_id] = (updated_at, conversation)
-        return _Read(latest=latest, errors=errors, warnings=warnings, stats=stats)
+                    latest[conversation_id] = (updated_at, file_number, line_offset)
+        return _Index(files=files, latest=latest, errors=errors, warnings=warnings, stats=stats)
+
+    def _reread(self, index: _Index, kept: list[tuple[float, str, tuple[int, int]]]) -> Iterator[dict[str, Any]]:
+        """The kept lines again, one at a time, in the order of ``kept``."""
+        handles: dict[int, Any] = {}
+        try:
+            for _, conversation_id, (file_number, offset) in kept:
+                handle = handles.get(file_number)
+                if handle is None:
+                    handle = handles[file_number] = index.files[file_number].open("rb")
+                handle.seek(offset)
+                raw = handle.readline()
+                if offset == 0 and raw.startswith(_BOM):
+                    raw = raw[len(_BOM) :]
+                parsed = _parse_line(raw, f"{index.files[file_number].name}@{offset}", [])
+                if isinstance(parsed, SourceError) or parsed[1]["id"] != conversation_id:
+                    index.errors.append(
+                        SourceError(
+                            f"{index.files[file_number].name}@{offset}",
+                            f"conversation {conversation_id} changed while it was being read; skipped",
+                        )
+                    )
+                    continue
+                yield parsed[1]
+        finally:
+            for handle in handles.values():
+                handle.close()
 
 
 def _parse_line(

@@ -1,21 +1,26 @@
 """Reading and atomically replacing one pipeline run's rows (one Dagster partition) of the run-scoped tables.
 
-A write for run N validates everything first — the key, the run's existence, that no row carries another
-(or a NULL) ``pipeline_run_id``, that the columns exist and keys are unique — and only then, in one
-transaction, deletes run N's rows and inserts the new ones in ``batch_size`` chunks. Any failure rolls the
-whole transaction back, so the previous content stays (invariant 3). On PostgreSQL the chunks go through
-``COPY`` (the fastest path psycopg offers); on SQLite through executemany.
+A write for run N first checks the key and the run's existence, then, in one transaction, deletes run N's
+rows and streams the new ones in: rows may come from any iterable (a generator is read once, as it
+comes) and each is validated — a mapping, known columns, no other (or NULL) ``pipeline_run_id``, no
+repeated key — before it joins a ``batch_size`` chunk. A bad row stops the writing, the rest of the input
+is still scanned so every mismatched id is reported together, and the raise rolls the whole transaction
+back: the previous content stays (invariants 3 and 4). On PostgreSQL the chunks go through ``COPY`` (the
+fastest path psycopg offers) and the written tables are analysed afterwards; on SQLite through
+executemany. Reads stream too (``iter_partition``), so neither direction holds a whole partition.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+import logging
+import sqlite3
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import psycopg
+import psycopg.errors
 from sqlalchemy import JSON, Connection, Engine, Table, delete, func, select
 from sqlalchemy.exc import DBAPIError
 
@@ -41,6 +46,8 @@ RUN_SCOPED_TABLES: tuple[str, ...] = (
 )
 
 _MISMATCH_EXAMPLES = 5
+_MAX_DISTINCT_IDS = 50
+_log = logging.getLogger(__name__)
 
 
 def _table(name: str | Table) -> Table:
@@ -57,57 +64,129 @@ def _row_label(table: Table, row: Mapping[str, Any], index: int) -> str:
     return f"row {index} ({described})"
 
 
-def _prepare_rows(table: Table, run_id: int, rows: Iterable[Mapping[str, Any]]) -> list[tuple]:
-    """Validate rows and turn them into value tuples in column order, stamped with ``run_id``.
+class _TableStream:
+    """Validates one table's rows as they come and writes them in chunks of ``size`` value tuples.
 
-    Rows that do not carry ``pipeline_run_id`` get ``run_id``; rows that carry another id, or NULL, are
-    refused (R1, R2) — all of them reported together, before anything is written.
+    Every row is checked before it joins a chunk: a non-mapping or an unknown column raises at once; a row
+    carrying another (or a NULL) ``pipeline_run_id`` (R1, R2) or repeating a key stops all writing but
+    not the scan, so every mismatched id of the input is reported together at the end. Raising inside the
+    caller's transaction rolls the whole write back. Memory holds one chunk, the keys of that chunk and at
+    most ``_MISMATCH_EXAMPLES`` examples; keys repeated across chunks are caught by the primary key and the
+    database's refusal is translated into the same ``StorageError``.
     """
-    names = [column.name for column in table.columns]
-    known = set(names)
-    run_position = names.index("pipeline_run_id")
-    key_positions = [names.index(column.name) for column in table.primary_key.columns]
-    prepared: list[tuple] = []
-    mismatched: list[str] = []
-    mismatched_ids: set[object] = set()
-    for index, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            raise StorageError(
-                f"{table.name} row {index} for pipeline run {run_id} is a {type(row).__name__}, not a mapping"
-            )
-        if not known.issuperset(row):
-            unknown = sorted(set(row) - known)
-            raise StorageError(f"{table.name} {_row_label(table, row, index)} has unknown column(s) {unknown}")
-        if "pipeline_run_id" in row:
-            carried = row["pipeline_run_id"]
-            if carried is None or isinstance(carried, bool) or carried != run_id:
-                mismatched_ids.add(carried)
-                if len(mismatched) < _MISMATCH_EXAMPLES:
-                    mismatched.append(f"{_row_label(table, row, index)} carries pipeline_run_id={carried!r}")
+
+    def __init__(self, connection: Connection, table: Table, run: int, size: int, postgres: bool) -> None:
+        self.connection, self.table, self.run, self.size, self.postgres = connection, table, run, size, postgres
+        self.names = [column.name for column in table.columns]
+        self.known = frozenset(self.names)
+        self.run_position = self.names.index("pipeline_run_id")
+        self.key_positions = [self.names.index(column.name) for column in table.primary_key.columns]
+        self.written = 0
+        self.chunk: list[tuple] = []
+        self.chunk_keys: set[tuple] = set()
+        self.mismatched: list[str] = []
+        self.mismatched_ids: set[str] = set()
+        self.mismatched_rows = 0
+        self.duplicates: list[str] = []
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.mismatched_rows or self.duplicates)
+
+    def write(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        table, run = self.table, self.run
+        for index, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                raise StorageError(
+                    f"{table.name} row {index} for pipeline run {run} is a {type(row).__name__}, not a mapping"
+                )
+            if not self.known.issuperset(row):
+                unknown = sorted(set(row) - self.known)
+                raise StorageError(f"{table.name} {_row_label(table, row, index)} has unknown column(s) {unknown}")
+            if "pipeline_run_id" in row:
+                carried = row["pipeline_run_id"]
+                if carried is None or isinstance(carried, bool) or carried != run:
+                    self.mismatched_rows += 1
+                    if len(self.mismatched_ids) < _MAX_DISTINCT_IDS:
+                        self.mismatched_ids.add(repr(carried))
+                    if len(self.mismatched) < _MISMATCH_EXAMPLES:
+                        label = _row_label(table, row, index)
+                        self.mismatched.append(f"{label} carries pipeline_run_id={carried!r}")
+                    continue
+            if self.failed:
+                continue  # validate the rest, write nothing more
+            values = [row.get(name) for name in self.names]
+            values[self.run_position] = run
+            key = tuple(values[i] for i in self.key_positions)
+            if key in self.chunk_keys:
+                self.duplicates.append(repr(key))
                 continue
-        values = [row.get(name) for name in names]
-        values[run_position] = run_id
-        prepared.append(tuple(values))
-    if mismatched_ids:
-        carried_ids = ", ".join(sorted(repr(value) for value in mismatched_ids))
-        raise RunMismatch(
-            f"refusing to write {table.name} for pipeline run {run_id}: rows carry pipeline_run_id "
-            f"{carried_ids} instead of {run_id} (e.g. {'; '.join(mismatched)}). Nothing was written."
-        )
-    keys = Counter(tuple(values[i] for i in key_positions) for values in prepared)
-    if len(keys) != len(prepared):
-        duplicates = [key for key, count in keys.items() if count > 1][:_MISMATCH_EXAMPLES]
-        key_names = tuple(names[i] for i in key_positions)
-        raise StorageError(
-            f"{table.name} rows for pipeline run {run_id} repeat the key {key_names}: {duplicates}. "
-            "Nothing was written."
-        )
-    return prepared
+            self.chunk.append(tuple(values))
+            self.chunk_keys.add(key)
+            if len(self.chunk) >= self.size:
+                self._flush()
+        if not self.failed:
+            self._flush()
+        self._raise_if_failed()
+        return self.written
 
+    def _raise_if_failed(self) -> None:
+        table, run = self.table.name, self.run
+        if self.mismatched_rows:
+            carried_ids = ", ".join(sorted(self.mismatched_ids))
+            raise RunMismatch(
+                f"refusing to write {table} for pipeline run {run}: {self.mismatched_rows} row(s) carry "
+                f"pipeline_run_id {carried_ids} instead of {run} (e.g. {'; '.join(self.mismatched)}). "
+                "Nothing was written: the run's previous rows are unchanged."
+            )
+        if self.duplicates:
+            key_names = tuple(self.names[i] for i in self.key_positions)
+            raise StorageError(
+                f"{table} rows for pipeline run {run} repeat the key {key_names}: "
+                f"{', '.join(self.duplicates[:_MISMATCH_EXAMPLES])}. Nothing was written: the run's previous "
+                "rows are unchanged."
+            )
 
-def _chunks(rows: Sequence[tuple], size: int) -> Iterable[Sequence[tuple]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+    def _flush(self) -> None:
+        chunk = self.chunk
+        if not chunk:
+            return
+        first = self.written
+        try:
+            if self.postgres:
+                _copy_chunk(self.connection, self.table, chunk)
+            else:
+                _insert_chunk(self.connection, self.table, chunk)
+        except (DBAPIError, psycopg.Error) as error:
+            original = getattr(error, "orig", None) or error
+            duplicate = self._repeated_key(original, chunk)
+            if duplicate is None:
+                reason = str(original).strip().splitlines()[0]
+                raise PartitionWriteError(
+                    f"the database refused {self.table.name} rows {first}..{first + len(chunk) - 1} for "
+                    f"pipeline run {self.run}: {reason}. The write was rolled back; the run's previous rows "
+                    "are unchanged."
+                ) from error
+            self.duplicates.append(duplicate)  # keep scanning for run mismatches; nothing more is written
+        else:
+            self.written += len(chunk)
+        self.chunk = []
+        self.chunk_keys = set()
+
+    def _repeated_key(self, error: BaseException, chunk: Sequence[tuple]) -> str | None:
+        """The key a unique violation names (a row repeating a key of an earlier chunk), else None."""
+        if isinstance(error, psycopg.errors.UniqueViolation):
+            detail = (error.diag.message_detail or "").strip()
+            return detail or str(error).strip().splitlines()[0]
+        if isinstance(error, sqlite3.IntegrityError) and str(error).startswith("UNIQUE constraint failed"):
+            # executemany stops at the failing row: the rows before it are in, so it is the next one.
+            table = self.table
+            count = select(func.count()).select_from(table).where(table.c.pipeline_run_id == self.run)
+            position = self.connection.execute(count).scalar_one() - self.written
+            if 0 <= position < len(chunk):
+                return repr(tuple(chunk[position][i] for i in self.key_positions))
+            return str(error)
+        return None
 
 
 @lru_cache(maxsize=None)
@@ -148,8 +227,11 @@ def replace_partitions(
 ) -> dict[str, int]:
     """Replace run ``run_id``'s rows of several tables in one transaction (parents first).
 
-    Returns the number of rows written per table. Raises before writing anything when the key is bad,
-    the run is unknown, or a row belongs to another run.
+    Each value may be any iterable — a generator is consumed once, as it comes, ``batch_size`` rows at a
+    time, so a partition never has to fit in memory. Returns the number of rows written per table. A bad
+    key or an unknown run raises before anything is deleted; a bad row raises (after the whole input was
+    scanned, for run mismatches) and rolls everything back. On PostgreSQL the written tables are analysed
+    afterwards, so the planner knows the new partition's size (the check queries stay hash joins).
     """
     run = parse_run_id(run_id)
     size = settings.DEFAULT_BATCH_SIZE if batch_size is None else batch_size
@@ -158,24 +240,36 @@ def replace_partitions(
     tables = [_table(name) for name in rows_by_table]
     order = {name: position for position, name in enumerate(RUN_SCOPED_TABLES)}
     tables.sort(key=lambda table: order[table.name])
-    prepared = {table.name: _prepare_rows(table, run, rows_by_table[table.name]) for table in tables}
-    write_chunk = _copy_chunk if engine.dialect.name == "postgresql" else _insert_chunk
+    postgres = engine.dialect.name == "postgresql"
+    written: dict[str, int] = {}
     with engine.begin() as connection:
         get_run(connection, run)  # UnknownRun before anything is deleted
         for table in reversed(tables):
             connection.execute(delete(table).where(table.c.pipeline_run_id == run))
         for table in tables:
-            for start, chunk in enumerate(_chunks(prepared[table.name], size)):
-                try:
-                    write_chunk(connection, table, chunk)
-                except (DBAPIError, psycopg.Error) as error:
-                    first = start * size
-                    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-                    raise PartitionWriteError(
-                        f"the database refused {table.name} rows {first}..{first + len(chunk) - 1} for pipeline "
-                        f"run {run}: {reason}. The write was rolled back; the run's previous rows are unchanged."
-                    ) from error
-    return {name: len(rows) for name, rows in prepared.items()}
+            stream = _TableStream(connection, table, run, size, postgres)
+            written[table.name] = stream.write(rows_by_table[table.name])
+    if postgres:
+        analyze(engine, [table.name for table in tables])
+    return written
+
+
+def analyze(engine: Engine, tables: Sequence[str]) -> None:
+    """``ANALYZE`` the tables (PostgreSQL; a no-op elsewhere) so plans see the rows a bulk write added.
+
+    Autovacuum would get there eventually; the check queries run right after the write. A failure here
+    (say, a lock wait cancelled) only costs a plan, never the committed write: it is logged, not raised.
+    """
+    if engine.dialect.name != "postgresql" or not tables:
+        return
+    names = ", ".join(f'"{_table(name).name}"' for name in tables)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"ANALYZE {names}")
+    except DBAPIError as error:
+        _log.warning(
+            "ANALYZE %s failed (the write is committed; plans may be poor until autovacuum): %s", names, error
+        )
 
 
 def replace_partition(
@@ -198,6 +292,44 @@ def _normalise_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
+DEFAULT_READ_CHUNK = 2000
+"""Rows per chunk when a partition is read as a stream."""
+
+
+def iter_partition(
+    connectable: Engine | Connection,
+    table: str,
+    run_id: int | str,
+    *,
+    columns: Sequence[str] | None = None,
+    where: Any = None,
+    chunk_size: int = DEFAULT_READ_CHUNK,
+) -> Iterator[list[dict[str, Any]]]:
+    """Run ``run_id``'s rows of ``table`` in key order, ``chunk_size`` rows at a time (timestamps in UTC).
+
+    One query on one connection, streamed (a server-side cursor on PostgreSQL), so memory holds one chunk
+    whatever the partition's size; ``columns`` narrows what is read to what the caller needs.
+    """
+    run = parse_run_id(run_id)
+    target = _table(table)
+    selected = [target.c[name] for name in columns] if columns else [target]
+    query = select(*selected).where(target.c.pipeline_run_id == run)
+    if where is not None:
+        query = query.where(where)
+    query = query.order_by(*target.primary_key.columns)
+
+    def stream(connection: Connection) -> Iterator[list[dict[str, Any]]]:
+        result = connection.execution_options(yield_per=chunk_size).execute(query)
+        for chunk in result.mappings().partitions():
+            yield [_normalise_row(target, row) for row in chunk]
+
+    if isinstance(connectable, Connection):
+        yield from stream(connectable)
+        return
+    with connectable.connect() as connection:
+        yield from stream(connection)
+
+
 def read_partition(
     connectable: Engine | Connection,
     table: str,
@@ -205,27 +337,18 @@ def read_partition(
     *,
     where: Any = None,
 ) -> list[dict[str, Any]]:
-    """Run ``run_id``'s rows of ``table``, ordered by key, as dicts (timestamps in UTC)."""
-    run = parse_run_id(run_id)
-    target = _table(table)
-    query = select(target).where(target.c.pipeline_run_id == run)
-    if where is not None:
-        query = query.where(where)
-    query = query.order_by(*target.primary_key.columns)
-
-    def fetch(connection: Connection) -> list[dict[str, Any]]:
-        return [_normalise_row(target, row) for row in connection.execute(query).mappings()]
-
-    if isinstance(connectable, Connection):
-        return fetch(connectable)
-    with connectable.connect() as connection:
-        return fetch(connection)
+    """Run ``run_id``'s rows of ``table``, ordered by key, as dicts (timestamps in UTC). For small
+    partitions and tests; pipeline steps stream with ``iter_partition``."""
+    return [row for chunk in iter_partition(connectable, table, run_id, where=where) for row in chunk]
 
 
-def count_partition(connectable: Engine | Connection, table: str, run_id: int | str) -> int:
+def count_partition(connectable: Engine | Connection, table: str, run_id: int | str, *, where: Any = None) -> int:
+    """How many rows run ``run_id`` has in ``table`` (those matching ``where``, when given)."""
     run = parse_run_id(run_id)
     target = _table(table)
     query = select(func.count()).select_from(target).where(target.c.pipeline_run_id == run)
+    if where is not None:
+        query = query.where(where)
     if isinstance(connectable, Connection):
         return connectable.execute(query).scalar_one()
     with connectable.connect() as connection:

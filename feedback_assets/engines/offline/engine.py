@@ -70,7 +70,7 @@ class OfflineEngine:
         outcomes = themer.extract_themes(
             requests, self.taxonomy, similarity_threshold=self.similarity_threshold
         )
-        return EngineResult(outcomes, TokenUsage(calls=len(requests)))
+        return EngineResult(outcomes, TokenUsage(calls=len(outcomes)))
 
     def review_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
         return None  # grouping already is the offline engine's judgement; no second opinion to give

@@ -3,16 +3,12 @@
 1. Every request is read once (subject + opening message, instruction-like sentences removed) and placed in
    the taxonomy (area/component by keywords) and, when every match group of a vocabulary entry is found,
    tied to that known issue.
-2. Requests of one conversation type are grouped by similarity: TF-IDF over word stems (everyday synonyms
-   folded, ``text.fold_synonym``) and stem bigrams (plus the generic symptom each text mentions) joined
-   with character 3–5-grams, terms of a single conversation left out, cosine similarity, mixed with the
-   similarity of support's replies where both have one; average linkage cut at ``similarity_threshold``.
-   Average-linkage clusters at a threshold lie inside the single-linkage components at that threshold, so
-   the sparse graph of pairs above the threshold is split into components first and the (quadratic)
-   linkage only runs inside each one.
-3. Groups too small for a story may then join a large group of their type, or a how-to question a large
-   group of defect reports (``grouped_by_type``): when their centroids are similar at the threshold and
-   the small group is as close to the large one as the large group's loosest member is to the others.
+2. Each request becomes vectors (``_space``): TF-IDF over word stems (everyday synonyms folded,
+   ``text.fold_synonym``) and stem bigrams (plus the generic symptom each text mentions) joined with
+   character 3–5-grams, terms of a single conversation left out; support's human reply apart.
+3. ``grouping`` groups requests of one conversation type by average-linkage similarity at
+   ``similarity_threshold`` in near-linear time, and lets groups too small for a story join a large group
+   of their family (how-to questions may join defect reports).
 4. Vocabulary matches keep their known issue. In a group of which at least a third matched, the other
    members take the group's most common known issue (they are differently worded reports of it). The rest
    of a group is named from the terms most of its members use plus its symptom (``feature_symptom``): the
@@ -32,16 +28,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix, diags, hstack
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from feedback_assets.engines.offline.grouping import Space, grouped_by_type
 from feedback_assets.domain.models import ThemeOutcome, ThemeRequest, ThemeResult
 from feedback_assets.domain.resolution import human_replies
 from feedback_assets.domain.signatures import (
@@ -81,17 +75,12 @@ PHRASE_WEIGHT = 0.3
 """Weight of two-word phrases relative to single words in similarity (names use them at full weight)."""
 SYMPTOM_WEIGHT = 0.5
 """Weight of the generic symptom a text mentions: shared symptoms help, but never make one issue alone."""
-SUPPORT_WEIGHT = 0.3
-"""Share of the similarity from support's replies when both conversations have a substantive one."""
 SUPPORT_MAX_SHARE = 0.1
 """Reply terms used in more than this share of the run's replies are pleasantries, not explanations."""
 MIN_SHARED_LENGTH = 0.3
 """The least share of its length a conversation's vector is divided by once unshared terms are dropped."""
-_BLOCK_ROWS = 512
 _ABSORBING_FAMILY = {"how_to_question": "product_issue"}
 """Types whose small groups may join a large group of another type (see ``grouped_by_type``)."""
-SMALL_GROUP_SIZE = 3
-"""Groups below this size (the default story threshold: they would be orphans) may join a large group."""
 UNMAPPED_AREA = "unmapped"
 _NAME_CANDIDATES = 8
 
@@ -118,10 +107,15 @@ _FILLER = frozenset("""
 
 @dataclass
 class _Doc:
+    """What grouping and naming need of one request (the request itself is not kept: a run may hold
+    hundreds of thousands). ``content``, ``terms`` and ``support_terms`` are emptied once vectorised."""
+
     position: int
-    request: ThemeRequest
+    """Rank of the conversation id in the run (the order every tie is broken by)."""
+    input_index: int
+    conversation_id: str
+    final_type: str
     text: str
-    index: StemIndex
     surface: dict[str, str]
     first_position: dict[str, int]
     content: list[str]
@@ -208,9 +202,10 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
     terms = _with_pairs(content) + [f"__symptom_{symptom.token}" for symptom in symptoms]
     return _Doc(
         position=position,
-        request=request,
+        input_index=position,
+        conversation_id=conversation.conversation_id,
+        final_type=request.final_type,
         text=text,
-        index=index,
         surface=surface,
         first_position=first_position,
         content=content,
@@ -223,34 +218,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
     )
 
 
-@dataclass(frozen=True)
-class _Space:
-    """Where similarity is measured: the customer's words (stems, phrases at a lower weight, symptoms,
-    character n-grams) and, when both conversations have one, support's own reply (agents answer one issue
-    with the same explanation, however differently customers describe it)."""
-
-    customer: csr_matrix
-    support: csr_matrix
-    has_support: np.ndarray
-
-    def similarity(self, rows: Sequence[int], columns: Sequence[int]) -> np.ndarray:
-        values = (self.customer[rows] @ self.customer[columns].T).toarray()
-        rows_with = np.flatnonzero(self.has_support[rows])
-        columns_with = np.flatnonzero(self.has_support[columns])
-        if len(rows_with) and len(columns_with):
-            block = np.ix_(rows_with, columns_with)
-            replies = (
-                self.support[np.asarray(rows)[rows_with]] @ self.support[np.asarray(columns)[columns_with]].T
-            )
-            values[block] = (1 - SUPPORT_WEIGHT) * values[block] + SUPPORT_WEIGHT * replies.toarray()
-        return values
-
-    def within(self, rows: Sequence[int]) -> float:
-        """Mean similarity of every ordered pair of ``rows`` (themselves included): a group's cohesion."""
-        return float(self.similarity(rows, rows).mean())
-
-
-def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
+def _space(docs: Sequence[_Doc]) -> tuple[Space, csr_matrix, list[str]]:
     """(the similarity space, word-term rows for naming, word-term names)."""
     word_vectoriser = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, dtype=np.float32)
     word_rows = word_vectoriser.fit_transform(docs).tocsr()
@@ -286,7 +254,7 @@ def _space(docs: Sequence[_Doc]) -> tuple[_Space, csr_matrix, list[str]]:
             pass
     support = normalize(support).tocsr()
     has_support = np.asarray(support.getnnz(axis=1) > 0)
-    return _Space(customer.tocsr(), support, has_support), word_rows, names
+    return Space(customer.tocsr(), support, has_support), word_rows, names
 
 
 def _shared_part(rows: csr_matrix) -> csr_matrix:
@@ -308,139 +276,6 @@ def _terms(doc: _Doc) -> list[str]:
 
 def _support_terms(doc: _Doc) -> list[str]:
     return doc.support_terms
-
-
-@dataclass(frozen=True)
-class _Cluster:
-    rows: list[int]
-    """Sorted rows of the space."""
-    closeness: np.ndarray | None = None
-    """Each member's mean similarity to the other members (rows order); kept for clusters of
-    SMALL_GROUP_SIZE and more, which average linkage formed."""
-    cohesion: float = 1.0
-    """Mean similarity over all ordered pairs of members, themselves included (the squared length of the
-    centroid)."""
-
-
-def cluster(space: _Space, rows: Sequence[int], threshold: float) -> list[_Cluster]:
-    """Average-linkage clusters (similarity ≥ threshold) of ``rows``, ordered by their first row. Pairs
-    above the threshold are found a block of rows at a time, so memory stays linear."""
-    rows = list(rows)
-    if not rows:
-        return []
-    graph_rows, graph_columns = [], []
-    for start in range(0, len(rows), _BLOCK_ROWS):
-        # Similarity is symmetric: each block is compared with itself and the rows after it only.
-        block = rows[start : start + _BLOCK_ROWS]
-        above = np.argwhere(space.similarity(block, rows[start:]) >= threshold)
-        graph_rows.append(above[:, 0] + start)
-        graph_columns.append(above[:, 1] + start)
-    edges = np.concatenate(graph_rows), np.concatenate(graph_columns)
-    graph = csr_matrix((np.ones(len(edges[0])), edges), shape=(len(rows), len(rows)))
-    _, component_of = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = defaultdict(list)
-    for index, component in enumerate(component_of):
-        members[component].append(rows[index])
-    clusters: list[_Cluster] = []
-    for component_rows in members.values():
-        if len(component_rows) <= 2:
-            clusters.append(_Cluster(component_rows))  # two rows in one component are similar enough
-            continue
-        similarities = space.similarity(component_rows, component_rows)
-        condensed = np.clip(1.0 - squareform(similarities, checks=False), 0.0, 2.0)
-        labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
-        grouped: dict[int, list[int]] = defaultdict(list)
-        for index, label in enumerate(labels):
-            grouped[int(label)].append(index)  # component rows are sorted, so members stay in row order
-        for indexes in grouped.values():
-            members_rows = [component_rows[index] for index in indexes]
-            if len(indexes) < SMALL_GROUP_SIZE:
-                clusters.append(_Cluster(members_rows))
-                continue
-            block = similarities[np.ix_(indexes, indexes)]
-            closeness = (block.sum(axis=1) - block.diagonal()) / (len(indexes) - 1)
-            clusters.append(_Cluster(members_rows, closeness, float(block.mean())))
-    return sorted(clusters, key=lambda found: found.rows[0])
-
-
-def _absorb_small_groups(
-    space: _Space, groups: Sequence[_Cluster], threshold: float
-) -> tuple[dict[int, list[int]], list[int]]:
-    """Which groups too small for a story join a large one: ({large group number: small group numbers
-    joining it}, small group numbers left alone). Group numbers index ``groups``.
-
-    A small group joins the large group whose centroid its own is most similar to, when that centroid
-    similarity reaches ``threshold`` and the small group's mean similarity to the large group's members is
-    at least that of the large group's loosest member to the other members. Average linkage compares a
-    short report with every member of a group, each with its own incidental words; a centroid averages
-    those out, and the loosest member says how differently the group's own reports are worded. Every small
-    group is compared with the large groups as average linkage left them (never with one grown in this
-    pass), so the result depends on no order.
-    """
-    large = [number for number, group in enumerate(groups) if group.closeness is not None]
-    small = [number for number, group in enumerate(groups) if group.closeness is None]
-    if not large or not small:
-        return {}, small
-    large_rows = [row for number in large for row in groups[number].rows]
-    large_sizes = np.array([len(groups[number].rows) for number in large])
-    large_starts = np.concatenate([[0], np.cumsum(large_sizes)[:-1]])
-    # Cosine between centroids from mean similarities: mean(a·b) / sqrt(mean(a·a') · mean(b·b')).
-    cohesion = np.array([groups[number].cohesion for number in large])
-    loosest = np.array([groups[number].closeness.min() for number in large])
-    to_large = np.empty((len(small), len(large)))
-    own = np.empty(len(small))
-    chunk: list[int] = []
-    for position, number in enumerate([*small, None]):
-        rows_in_chunk = sum(len(groups[small[i]].rows) for i in chunk)
-        if chunk and (number is None or rows_in_chunk + len(groups[number].rows) > _BLOCK_ROWS):
-            chunk_rows = [row for i in chunk for row in groups[small[i]].rows]
-            sizes = [len(groups[small[i]].rows) for i in chunk]
-            per_large = np.add.reduceat(space.similarity(chunk_rows, large_rows), large_starts, axis=1)
-            per_small = np.add.reduceat(per_large, np.concatenate([[0], np.cumsum(sizes)[:-1]]), axis=0)
-            to_large[chunk] = per_small / (np.array(sizes)[:, None] * large_sizes[None, :])
-            chunk = []
-        if number is not None:
-            chunk.append(position)
-            own[position] = space.within(groups[number].rows)
-    centroid_similarity = to_large / np.sqrt(np.maximum(own[:, None] * cohesion[None, :], 1e-12))
-    joining: dict[int, list[int]] = defaultdict(list)
-    alone: list[int] = []
-    for position, number in enumerate(small):
-        best = int(np.argmax(centroid_similarity[position]))  # ties: the large group listed first
-        if centroid_similarity[position, best] >= threshold and to_large[position, best] >= loosest[best]:
-            joining[large[best]].append(number)
-        else:
-            alone.append(number)
-    return joining, alone
-
-
-def grouped_by_type(space: _Space, docs: Sequence[_Doc], threshold: float) -> dict[str, list[list[int]]]:
-    """Each conversation type's groups of rows (sorted, ordered by first row).
-
-    Types are clustered apart, then groups too small for a story may join a large group of their type's
-    family (``_ABSORBING_FAMILY``): a defect report and a how-to question are often one issue seen from two
-    sides ("the export button does nothing" / "how do I export?"), and a single misread report should not
-    leave its issue. A joined group takes the large group's type for its name.
-    """
-    by_type: dict[str, list[int]] = defaultdict(list)
-    for doc in docs:
-        by_type[doc.request.final_type].append(doc.position)
-    clustered = {final_type: cluster(space, rows, threshold) for final_type, rows in sorted(by_type.items())}
-    families: dict[str, list[str]] = defaultdict(list)
-    for final_type in clustered:
-        families[_ABSORBING_FAMILY.get(final_type, final_type)].append(final_type)
-    result: dict[str, list[list[int]]] = defaultdict(list)
-    for members in families.values():
-        groups = [(final_type, found) for final_type in members for found in clustered[final_type]]
-        groups.sort(key=lambda item: item[1].rows[0])
-        joining, _ = _absorb_small_groups(space, [found for _, found in groups], threshold)
-        absorbed = {small for smalls in joining.values() for small in smalls}
-        for number, (final_type, found) in enumerate(groups):
-            if number in absorbed:
-                continue
-            joined = [row for small in joining.get(number, ()) for row in groups[small][1].rows]
-            result[final_type].append(sorted(found.rows + joined))
-    return {final_type: sorted(groups, key=lambda rows: rows[0]) for final_type, groups in result.items()}
 
 
 @dataclass(frozen=True)
@@ -601,19 +436,26 @@ def _vocabulary_theme(entry_match: VocabularyMatch) -> ThemeResult:
 
 
 def extract_themes(
-    requests: Sequence[ThemeRequest],
+    requests: Iterable[ThemeRequest],
     taxonomy: Taxonomy,
     *,
     similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
 ) -> list[ThemeOutcome]:
-    """One outcome per request, in input order (see the module docstring)."""
-    order = sorted(range(len(requests)), key=lambda i: requests[i].conversation.conversation_id)
-    docs = [_read(position, requests[i], taxonomy) for position, i in enumerate(order)]
+    """One outcome per request, in input order (see the module docstring). ``requests`` is read once, so
+    it may be a stream: only the compact ``_Doc`` of each request is kept."""
+    docs = [_read(index, request, taxonomy) for index, request in enumerate(requests)]
+    docs.sort(key=lambda doc: doc.conversation_id)
+    for position, doc in enumerate(docs):
+        doc.position = position
     themes: dict[int, ThemeResult] = {}
     if docs:
         space, word_rows, names = _space(docs)
+        for doc in docs:  # vectorised: what only the vectors needed can go
+            doc.content, doc.terms, doc.support_terms = [], [], []
         taken: set[str] = {entry.signature for entry in taxonomy.vocabulary}
-        for final_type, rows_of_groups in sorted(grouped_by_type(space, docs, similarity_threshold).items()):
+        grouped = grouped_by_type(space, [doc.final_type for doc in docs], similarity_threshold, _ABSORBING_FAMILY)
+        del space
+        for final_type, rows_of_groups in sorted(grouped.items()):
             groups = [[docs[row] for row in rows] for rows in rows_of_groups]
             # Bigger groups choose their name first; ties by first conversation id.
             groups.sort(key=lambda group: (-len(group), group[0].position))
@@ -639,13 +481,10 @@ def extract_themes(
                 taken.add(signature)
                 for doc, theme in zip(rest, _group_themes(rest, name, signature, taxonomy)):
                     themes[doc.position] = theme
-    outcomes = {
-        order[doc.position]: ThemeOutcome(
-            conversation_id=doc.request.conversation.conversation_id, theme=themes[doc.position]
-        )
-        for doc in docs
-    }
-    return [outcomes[index] for index in range(len(requests))]
+    outcomes: list[ThemeOutcome | None] = [None] * len(docs)
+    for doc in docs:
+        outcomes[doc.input_index] = ThemeOutcome(conversation_id=doc.conversation_id, theme=themes[doc.position])
+    return outcomes
 
 
 def _free_signature(name: _Name, taken: set[str], group: Sequence[_Doc]) -> str:
