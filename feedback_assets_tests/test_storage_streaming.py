@@ -10,7 +10,7 @@ import tracemalloc
 from typing import Iterator
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from feedback_assets.storage import (
     RunMismatch,

@@ -5,7 +5,6 @@ It streams: quality-passed conversations are read ``chunk`` at a time (``iter_pa
 chunk at a time and written as they come, so memory holds one chunk plus counters whatever the partition's
 size. Results do not depend on the chunk (each conversation is classified on its own)."""
 
-from collections import Counter
 from typing import Any, Iterator
 
 import dagster as dg

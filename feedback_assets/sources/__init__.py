@@ -19,7 +19,8 @@ from feedback_assets.sources.base import (
     SourceFetch,
     SourceRequestError,
 )
-from feedback_assets.sources.intercom import IntercomSource, RetryPolicy
+from feedback_assets.sources.intercom import IntercomSource
+from feedback_assets.sources.retry import RetryPolicy
 from feedback_assets.sources.jsonl import JsonlSource
 
 SOURCE_NAMES = ("sample", "jsonl", "intercom")

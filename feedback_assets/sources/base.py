@@ -150,6 +150,18 @@ def latest_per_identity(
     return kept, len(ordered) - len(kept)
 
 
+class StreamedSource:
+    """``fetch`` for a source that implements ``stream``: the same answer, read into a list."""
+
+    def fetch(
+        self,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+        max_conversations: int | None = None,
+    ) -> SourceFetch:
+        return self.stream(window_start, window_end, max_conversations).materialise()  # type: ignore[attr-defined]
+
+
 @runtime_checkable
 class ConversationSource(Protocol):
     name: str

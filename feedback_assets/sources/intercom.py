@@ -44,19 +44,15 @@ duplicates_dropped, outside_window, detail_requests, detail_errors, refetched, l
 
 from __future__ import annotations
 
-import email.utils
 import json
 import math
 import os
-import random
-import tempfile
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import httpx
 
@@ -65,15 +61,17 @@ from feedback_assets.sources.base import (
     SourceAuthError,
     SourceConfigError,
     SourceError,
-    SourceFetch,
     SourceRequestError,
     SourceStream,
     as_utc,
     check_window,
     in_window,
     latest_per_identity,
+    StreamedSource,
     timestamp_seconds,
 )
+from feedback_assets.sources.retry import RetryPolicy
+from feedback_assets.sources.spool import DetailSpool
 
 TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
 BASE_URL_ENV = "INTERCOM_BASE_URL"
@@ -89,55 +87,6 @@ DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry one request.
-
-    ``max_attempts`` counts the first try. Exponential backoff is ``backoff_base * 2**(retry-1)`` capped at
-    ``backoff_cap``, with jitter (×0.5–1) so concurrent workers do not retry in lockstep. A server-given
-    wait (``Retry-After``, ``X-RateLimit-Reset``) is honoured as is, but never beyond ``max_wait``.
-    """
-
-    max_attempts: int = 5
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-    max_wait: float = 120.0
-
-    def __post_init__(self) -> None:
-        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int) or self.max_attempts < 1:
-            raise SourceConfigError(f"RetryPolicy.max_attempts must be a positive integer, got {self.max_attempts!r}")
-        for label in ("backoff_base", "backoff_cap", "max_wait"):
-            value = getattr(self, label)
-            if not isinstance(value, (int, float)) or value < 0:
-                raise SourceConfigError(f"RetryPolicy.{label} must be a non-negative number, got {value!r}")
-
-    def backoff(self, retry: int) -> float:
-        computed = min(self.backoff_cap, self.backoff_base * (2 ** (retry - 1)))
-        return min(self.max_wait, computed * random.uniform(0.5, 1.0))
-
-    def server_wait(self, response: httpx.Response, now: float) -> float | None:
-        """The wait a 429 asks for, from ``Retry-After`` or ``X-RateLimit-Reset``; None when it says nothing."""
-        retry_after = response.headers.get("retry-after")
-        if retry_after is not None:
-            text = retry_after.strip()
-            try:
-                return min(self.max_wait, max(0.0, float(text)))
-            except ValueError:
-                try:
-                    moment = email.utils.parsedate_to_datetime(text)
-                except (TypeError, ValueError):
-                    moment = None
-                if moment is not None:
-                    return min(self.max_wait, max(0.0, as_utc(moment).timestamp() - now))
-        reset = response.headers.get("x-ratelimit-reset")
-        if reset is not None:
-            try:
-                return min(self.max_wait, max(0.0, float(reset.strip()) - now))
-            except ValueError:
-                return None
-        return None
-
-
 class _Counters:
     """Thread-safe counters of one fetch (details run on a pool); a source object may serve several calls."""
 
@@ -150,43 +99,6 @@ class _Counters:
             self.values[key] = self.values.get(key, 0) + amount
 
 
-class _Spool:
-    """Fetched details in a temporary file, indexed by id (updated_at, offset, length); a replaced or
-    dropped detail leaves dead bytes behind, which is fine for one fetch."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()
-        self._index: dict[str, tuple[float, int, int]] = {}
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def __setitem__(self, conversation_id: str, detail: dict[str, Any]) -> None:
-        data = json.dumps(detail, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
-        offset = self._file.seek(0, 2)
-        self._file.write(data)
-        self._index[conversation_id] = (timestamp_seconds(detail["updated_at"]), offset, len(data))
-
-    def updated_at(self, conversation_id: str) -> float | None:
-        entry = self._index.get(conversation_id)
-        return None if entry is None else entry[0]
-
-    def pop(self, conversation_id: str, default: object = None) -> object:
-        return self._index.pop(conversation_id, default)
-
-    def entries(self) -> list[tuple[float, str, tuple[int, int]]]:
-        return [(updated_at, key, (offset, length)) for key, (updated_at, offset, length) in self._index.items()]
-
-    def read(self, entries: list[tuple[float, str, tuple[int, int]]]) -> Iterator[dict[str, Any]]:
-        for _, _, (offset, length) in entries:
-            self._file.seek(offset)
-            yield json.loads(self._file.read(length).decode("utf-8", errors="surrogatepass"))
-
-    def close(self) -> None:
-        self._index.clear()
-        self._file.close()
-
-
 class _RequestFailed(Exception):
     """A request that failed for good (non-retryable status, or retries exhausted)."""
 
@@ -196,7 +108,7 @@ class _RequestFailed(Exception):
         self.message = message
 
 
-class IntercomSource:
+class IntercomSource(StreamedSource):
     """Conversations from the Intercom REST API (see the module docstring for the rules)."""
 
     name = "intercom"
@@ -250,14 +162,6 @@ class IntercomSource:
 
     # --- the source interface --------------------------------------------------------------------------
 
-    def fetch(
-        self,
-        window_start: datetime | None = None,
-        window_end: datetime | None = None,
-        max_conversations: int | None = None,
-    ) -> SourceFetch:
-        return self.stream(window_start, window_end, max_conversations).materialise()
-
     def stream(
         self,
         window_start: datetime | None = None,
@@ -271,7 +175,7 @@ class IntercomSource:
         per_page = self.per_page if max_conversations is None else min(self.per_page, max_conversations)
         query = _window_query(start, end)
         errors: list[SourceError] = []
-        kept = _Spool()
+        kept = DetailSpool()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="intercom-detail")
         try:
             with self._client() as client:
@@ -303,7 +207,7 @@ class IntercomSource:
         start: float | None,
         end: float | None,
         max_conversations: int | None,
-        kept: _Spool,
+        kept: DetailSpool,
         errors: list[SourceError],
     ) -> None:
         """Alternate search pages and detail batches until the window (or the maximum) is covered."""
@@ -388,7 +292,7 @@ class IntercomSource:
         start: float | None,
         end: float | None,
         newest_seen: dict[str, float],
-        kept: _Spool,
+        kept: DetailSpool,
         queue: deque[str],
         errors: list[SourceError],
     ) -> None:

@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from feedback_assets.sources.base import (
+    StreamedSource,
     Identity,
     SourceConfigError,
     SourceError,
-    SourceFetch,
     SourceStream,
     as_utc,
     check_window,
@@ -61,7 +61,7 @@ class _Index:
     stats: dict[str, int]
 
 
-class JsonlSource:
+class JsonlSource(StreamedSource):
     """Conversations from a ``.jsonl`` file or a folder of them (see the module docstring for the rules)."""
 
     def __init__(self, path: str | Path, *, name: str = "jsonl") -> None:
@@ -71,14 +71,6 @@ class JsonlSource:
 
     def describe(self) -> dict[str, Any]:
         return {"path": str(self.path)}
-
-    def fetch(
-        self,
-        window_start: datetime | None = None,
-        window_end: datetime | None = None,
-        max_conversations: int | None = None,
-    ) -> SourceFetch:
-        return self.stream(window_start, window_end, max_conversations).materialise()
 
     def stream(
         self,
