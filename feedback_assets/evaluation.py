@@ -33,6 +33,7 @@ from feedback_assets.domain.quality import assess
 from feedback_assets.domain.stories import DEFAULT_MIN_GROUP_SIZE
 from feedback_assets.domain.taxonomy import Taxonomy, empty_taxonomy, load_taxonomy
 from feedback_assets.domain.themes import extract_themes, theme_requests
+from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
 from feedback_assets.engines.offline.themer import DEFAULT_SIMILARITY_THRESHOLD
 from feedback_assets.sources.jsonl import JsonlSource
@@ -104,7 +105,11 @@ def evaluate(
     fetched = JsonlSource(conversations_path).fetch()
     report = normalise_many(fetched.conversations, source="evaluation")
     passed = [conversation for conversation in report.conversations if assess(conversation).passed]
-    engine = OfflineEngine(taxonomy=taxonomy, similarity_threshold=similarity_threshold)
+    engine = OfflineEngine(
+        taxonomy=taxonomy,
+        similarity_threshold=similarity_threshold,
+        product_vocabulary=product_vocabulary(passed),  # the whole set is one run: its own vocabulary
+    )
     classified = classify_conversations(engine, passed)
     themes = extract_themes(engine, theme_requests(passed, classified.rows), taxonomy=taxonomy)
     signatures = {row["conversation_id"]: row["issue_signature"] for row in themes.rows if not row["error"]}

@@ -3,7 +3,8 @@ the quality filter, with the run's engine. Failures are rows with ``error`` set,
 
 It streams: quality-passed conversations are read ``chunk`` at a time (``iter_partition``), classified a
 chunk at a time and written as they come, so memory holds one chunk plus counters whatever the partition's
-size. Results do not depend on the chunk (each conversation is classified on its own)."""
+size. Results do not depend on the chunk: each conversation is classified on its own, against the run's
+product vocabulary, which a first streamed pass over the same conversations decides (a Counter of terms)."""
 
 from typing import Any, Iterator
 
@@ -20,7 +21,12 @@ from feedback_assets.defs.common import (
 from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
-from feedback_assets.domain.classify import ClassificationTally, classify_conversations
+from feedback_assets.domain.classify import (
+    ClassificationTally,
+    classify_conversations,
+    prepare_engine,
+    run_vocabulary,
+)
 from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import distribution_table, markdown_table
@@ -57,6 +63,11 @@ def classifications(
         chunk = max(run.batch_size, MIN_CHUNK)
         with engine_errors_fail_the_step("classifications", run.id):
             classifier = engines.build(run.engine, should_stop=stop_requested(context))
+            vocabulary = run_vocabulary(
+                [conversation_from_row(row) for row in rows_in]
+                for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk)
+            )
+            uses_vocabulary = prepare_engine(classifier, vocabulary)
 
             def rows() -> Iterator[dict[str, Any]]:
                 for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk):
@@ -85,6 +96,9 @@ def classifications(
         "type_distribution": dg.MetadataValue.md(distribution_table(tally.final_types, label="final type")),
         "urgency": dg.MetadataValue.md(distribution_table(tally.urgencies, label="urgency")),
         "stage2_changed_type": sum(changes.values()),
+        "product_vocabulary": dg.MetadataValue.text(
+            ", ".join(sorted(vocabulary.terms)) if uses_vocabulary and vocabulary else "(none)"
+        ),
         "compute_seconds": round(timer.seconds, 3),
         **engine_metadata(classifier, classifier.classification_model, tally.failed_rows, tally.usage),
     }

@@ -6,18 +6,41 @@ engine failure — an error outcome, a missing or empty outcome — into a row w
 
 A run is classified a chunk at a time (each conversation on its own, so the chunk never changes a result);
 ``ClassificationTally`` accumulates what the step reports — counts, distributions, token usage and the
-failures — without keeping the rows.
+failures — without keeping the rows. What a conversation's type may depend on beyond itself — the run's
+product vocabulary (``domain.vocabulary``) — is decided over the whole run first (``run_vocabulary``, a
+streamed pass) and handed to the engine (``prepare_engine``) before the first chunk.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from feedback_assets.domain.models import ClassificationOutcome, Conversation, TokenUsage
 from feedback_assets.domain.resolution import detect_resolution
+from feedback_assets.domain.vocabulary import ProductVocabulary, TermCounts
 from feedback_assets.engines.base import Engine
+
+
+def run_vocabulary(chunks: Iterable[Sequence[Conversation]]) -> ProductVocabulary:
+    """The product vocabulary of a run whose quality-passed conversations come in ``chunks`` (any size:
+    only term counts are kept)."""
+    counts = TermCounts()
+    for chunk in chunks:
+        for conversation in chunk:
+            counts.add(conversation)
+    return counts.vocabulary()
+
+
+def prepare_engine(engine: Engine, vocabulary: ProductVocabulary) -> bool:
+    """Give ``engine`` the run's product vocabulary when it reads one (the offline engine); False when it
+    does not (the Claude engine: a model knows a product's nouns from its context)."""
+    prepare = getattr(engine, "prepare", None)
+    if not callable(prepare):
+        return False
+    prepare(vocabulary)
+    return True
 
 
 @dataclass

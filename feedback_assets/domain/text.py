@@ -1,6 +1,6 @@
 """Language-neutral text helpers shared by the domain and the offline engine.
 
-Word tokens and a light suffix stemmer (so "swap", "swaps", "swapped" and "swapping" compare equal),
+Word tokens and a light suffix stemmer (so "sync", "syncs", "synced" and "syncing" compare equal),
 keyword-phrase matching over stems, removal of instruction-like sentences before analysis, and the generic
 symptom lexicon used both to name offline signatures and to make an engine's generic signature specific.
 Nothing here knows about a particular product.
@@ -66,7 +66,6 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("photo", "photos", "picture", "pictures", "image", "images", "pic", "pics"),
     ("file", "files", "document", "documents", "doc", "docs", "attachment", "attachments"),
     ("copy", "copies", "copied", "copying", "clone", "cloned", "reuse", "reused", "reusing"),
-    ("swap", "swaps", "swapped", "trade", "trades", "traded", "exchange", "exchanges"),
     ("calendar", "calendars", "ical", "ics"),
     ("approve", "approves", "approved", "approving", "approval", "approvals"),
     ("phone", "phones", "mobile", "smartphone", "smartphones", "cellphone"),

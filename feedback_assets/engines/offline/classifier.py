@@ -7,7 +7,12 @@ and adds the resolution support's replies describe (``domain.resolution``): a re
 billing, a docs link or "not a bug" to a how-to question, a confirmed bug to a product issue; the
 customer's cues for other types then count half, since support knows what the cause was.
 Instruction-like sentences are dropped before scoring (``domain.text``), so text addressed to a classifier
-changes nothing.
+changes nothing. A topical cue (one naming a thing: invoice, plan, password) whose matched words are all the
+run's product vocabulary (``domain.vocabulary``) is dropped: in an invoicing app "invoice" is no evidence of
+a billing question.
+
+``Rules`` carries what a classification reads besides the conversation — the run's product vocabulary, and
+for ablation the cue set and whether the message's shape and support's resolution count.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from functools import cached_property
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
 from feedback_assets.domain.resolution import detect_resolution
 from feedback_assets.domain.text import truncate, without_instructions
+from feedback_assets.domain.vocabulary import EMPTY_VOCABULARY, ProductVocabulary
 from feedback_assets.engines.offline.cues import (
     TYPE_CUE_SET,
+    CueSet,
     TYPE_PRIORITY,
     URGENCY_CUE_SET,
     URL_PATTERN,
@@ -66,11 +73,37 @@ AUTO_RESPONSE_TYPES = frozenset({"how_to_question", "configuration_help", "accou
 
 
 @dataclass(frozen=True)
+class Rules:
+    vocabulary: ProductVocabulary = EMPTY_VOCABULARY
+    cue_set: CueSet = TYPE_CUE_SET
+    use_shape: bool = True
+    """Whether a message no cue speaks for is typed by its shape (else: general inquiry)."""
+    use_resolution: bool = True
+    """Whether stage 2 weighs what support's replies say was done."""
+
+    def cues(self, text: str) -> list[Cue]:
+        """The type cues found in ``text``, minus topical ones the product vocabulary covers."""
+        found = self.cue_set.matches(text)
+        if not self.vocabulary:
+            return found
+        return [cue for cue in found if not (cue.topical and _covered(cue, text, self.vocabulary))]
+
+
+DEFAULT_RULES = Rules()
+
+
+def _covered(cue: Cue, text: str, vocabulary: ProductVocabulary) -> bool:
+    """Whether every match of ``cue`` in ``text`` is made only of product vocabulary."""
+    return all(vocabulary.covers(match.group(0)) for match in cue.pattern.finditer(text))
+
+
+@dataclass(frozen=True)
 class TypeScores:
     scores: dict[str, float]
     signals: list[Cue]
     text: str = ""
     """What the customer wrote: when no cue scored, its shape decides (``cues.fallback_type``)."""
+    use_shape: bool = True
 
     @classmethod
     def of(
@@ -80,6 +113,7 @@ class TypeScores:
         *,
         resolution: ResolutionSignal | None = None,
         text: str = "",
+        use_shape: bool = True,
     ) -> "TypeScores":
         """Each distinct cue adds its weight to its type; many links or keyboard mashing look like spam
         (``text`` is read for the latter, and for the message's shape when no cue fired); a strong billing or
@@ -100,7 +134,7 @@ class TypeScores:
                 if other != resolution.suggested_type:
                     scores[other] *= DISPUTED_CUE_SHARE
             scores[resolution.suggested_type] += RESOLUTION_WEIGHT
-        return cls(scores, signals, text)
+        return cls(scores, signals, text, use_shape)
 
     @cached_property
     def ranked(self) -> list[tuple[str, float]]:
@@ -109,7 +143,9 @@ class TypeScores:
     @property
     def best(self) -> str:
         conversation_type, score = self.ranked[0]
-        return conversation_type if score > 0 else fallback_type(self.text)
+        if score > 0:
+            return conversation_type
+        return fallback_type(self.text) if self.use_shape else "general_inquiry"
 
     @property
     def margin(self) -> float:
@@ -158,22 +194,24 @@ def _signal_labels(cues: list[Cue], text: str) -> list[str]:
 _CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
-def classify(conversation: Conversation) -> tuple[Stage1Result, Stage2Result | None]:
+def classify(
+    conversation: Conversation, rules: Rules = DEFAULT_RULES
+) -> tuple[Stage1Result, Stage2Result | None]:
     """Stage 1, and stage 2 when support replied (both read the opening message's cues once)."""
     # Phone keyboards write "don’t": cues are written with the straight apostrophe.
     text = customer_text(conversation).translate(_CURLY_APOSTROPHES)
-    opening = TYPE_CUE_SET.matches(text)
+    opening = rules.cues(text)
     links = len(URL_PATTERN.findall(text))
-    first = _stage1(text, TypeScores.of(opening, links, text=text))
+    first = _stage1(text, TypeScores.of(opening, links, text=text, use_shape=rules.use_shape))
     if not conversation.support_messages:
         return first, None
     follow_ups = " ".join(
         without_instructions(message) for message in conversation.customer_messages
     ).translate(_CURLY_APOSTROPHES)
-    later = TYPE_CUE_SET.matches(follow_ups) if follow_ups else []
+    later = rules.cues(follow_ups) if follow_ups else []
     signals = opening + [cue for cue in later if cue not in opening]
     links += len(URL_PATTERN.findall(follow_ups))
-    return first, _stage2(conversation, text, first, signals, links, f"{text} {follow_ups}")
+    return first, _stage2(conversation, text, first, signals, links, f"{text} {follow_ups}", rules)
 
 
 def _stage1(text: str, scores: TypeScores) -> Stage1Result:
@@ -208,9 +246,16 @@ def _stage2(
     signals: list[Cue],
     links: int,
     everything_said: str,
+    rules: Rules = DEFAULT_RULES,
 ) -> Stage2Result:
     resolution = detect_resolution(conversation.support_messages)
-    scores = TypeScores.of(signals, links, resolution=resolution, text=everything_said)
+    scores = TypeScores.of(
+        signals,
+        links,
+        resolution=resolution if rules.use_resolution else None,
+        text=everything_said,
+        use_shape=rules.use_shape,
+    )
     conversation_type = scores.best
     changed = conversation_type != first.conversation_type
     supported = bool(resolution and resolution.suggested_type == conversation_type)
