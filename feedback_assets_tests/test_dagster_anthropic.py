@@ -4,6 +4,8 @@ the step at once without printing it; malformed answers become recorded failures
 
 from __future__ import annotations
 
+import re
+
 import dagster as dg
 import pytest
 
@@ -12,7 +14,12 @@ from feedback_assets.defs.runs import reconcile_runs
 from feedback_assets.storage import get_run, make_engine, read_partition
 from feedback_assets_tests.dagster_helpers import check_results, definitions_for, execute, new_run
 from feedback_assets_tests.fakes.anthropic_stub import Answer, AnthropicStub
-from feedback_assets_tests.fakes.feedback_answers import answer_for, feedback_responder
+from feedback_assets_tests.fakes.feedback_answers import (
+    REVIEW_NAMES,
+    answer_for,
+    conversation_text,
+    feedback_responder,
+)
 
 KEY = "sk-ant-stub-key-for-dagster-tests"
 
@@ -106,6 +113,35 @@ def test_story_review_by_the_claude_engine_when_enabled(db_url, tmp_path, instan
     )
     assert stories_metadata["story_review"].value == "on"
     assert all(e.passed for e in check_results(result).values())
+
+
+def splitting_reviewer(request):
+    """Answers every story review with a split: the group's first conversation apart from the rest."""
+    if request.task_name in REVIEW_NAMES:
+        ids = re.findall(r'<conversation id="([^"]+)"', conversation_text(request))
+        return Answer({"decision": "split", "reason": "two causes", "groups": [ids[:1], ids[1:]]})
+    return feedback_responder(request)
+
+
+def test_a_review_that_splits_passes_every_check(db_url, tmp_path, instance):
+    with AnthropicStub(splitting_reviewer, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub, review_stories=True), instance, run.partition_key)
+    assert result.success
+    assert all(e.passed for e in check_results(result).values())
+    engine = make_engine(db_url)
+    stories = {row["issue_signature"]: row for row in read_partition(engine, "stories", run.id)}
+    themes = read_partition(engine, "themes", run.id)
+    parts = [signature for signature in stories if "_part" in signature]
+    assert parts, "the split became stories of their own"
+    for signature in parts:
+        assert stories[signature]["conversation_count"] == sum(1 for t in themes if t["issue_signature"] == signature)
+    themes_metadata = next(
+        e.step_materialization_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "themes"
+    )
+    assert "split into 2" in themes_metadata["review_notes"].value
 
 
 def test_more_failures_than_the_allowed_share_fail_the_step_but_are_recorded(db_url, tmp_path, instance):

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from feedback_assets.domain.classify import classify_conversations
-from feedback_assets.domain.models import QualityVerdict, StoryReview
+from feedback_assets.domain.models import QualityVerdict, StoryReview, ThemeRequest
 from feedback_assets.domain.normalize import conversation_row
 from feedback_assets.domain.quality import assess
 from feedback_assets.domain.stories import (
@@ -207,25 +207,41 @@ def _review_data():
     return theme_rows, conversation_rows, classification_rows
 
 
-def test_a_review_can_split_a_candidate_group():
-    engine = SplittingEngine(StoryReview(decision="split", reason="two causes", groups=[["a3", "a4"]]))
-    build = build_stories(1, *_review_data(), engine=engine)
-    assert engine.asked == [
-        ("export_rows_missing", ["a0", "a1", "a2", "a3", "a4"])
-    ]  # orphans are not reviewed
+def _reviewed(review):
+    """Theme rows of a 5-conversation group and an orphan, after ``review_groups`` with ``review``."""
+    from feedback_assets.domain.normalize import conversation_from_row
+    from feedback_assets.domain.themes import review_groups
+
+    theme_rows, conversation_rows, classification_rows = _review_data()
+    requests = {
+        row["conversation_id"]: ThemeRequest(conversation=conversation_from_row(row), final_type="product_issue")
+        for row in conversation_rows
+    }
+    engine = SplittingEngine(review)
+    notes = review_groups(engine, theme_rows, requests, min_group_size=3)
+    return engine, notes, theme_rows, conversation_rows, classification_rows
+
+
+def test_a_review_splits_a_candidate_group_on_the_themes_so_stories_follow():
+    engine, notes, themes, conversations, classifications = _reviewed(
+        StoryReview(decision="split", reason="two causes", groups=[["a3", "a4"]])
+    )
+    assert engine.asked == [("export_rows_missing", ["a0", "a1", "a2", "a3", "a4"])]  # orphans: no review
+    assert {row["conversation_id"]: row["issue_signature"] for row in themes if row["conversation_id"] >= "a3"} == {
+        "a3": "export_rows_missing_part1",
+        "a4": "export_rows_missing_part1",
+        "t1": "tiny_group_fails",
+    }
+    build = build_stories(1, themes, conversations, classifications)
     counts = {story["issue_signature"]: story["conversation_count"] for story in build.stories}
     assert counts == {"export_rows_missing": 3, "export_rows_missing_part1": 2, "tiny_group_fails": 1}
-    assert build.review_notes == ["export_rows_missing: split into 1 (two causes)"]
+    assert notes == ["export_rows_missing: split into 1 (two causes)"]
 
 
 def test_an_inconsistent_review_is_ignored_with_a_note():
-    engine = SplittingEngine(StoryReview(decision="split", reason="?", groups=[["a1", "zz"]]))
-    build = build_stories(1, *_review_data(), engine=engine)
-    assert {story["issue_signature"] for story in build.stories} == {
-        "export_rows_missing",
-        "tiny_group_fails",
-    }
-    assert "split ignored" in build.review_notes[0]
+    _, notes, themes, _, _ = _reviewed(StoryReview(decision="split", reason="?", groups=[["a1", "zz"]]))
+    assert {row["issue_signature"] for row in themes} == {"export_rows_missing", "tiny_group_fails"}
+    assert "split ignored" in notes[0]
 
 
 def test_the_domain_chain_fits_the_database_and_rebuilds_identically(db):

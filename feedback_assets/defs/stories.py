@@ -7,13 +7,11 @@ import dagster as dg
 from feedback_assets.defs.common import (
     ASSET_KINDS,
     StepTimer,
-    engine_errors_fail_the_step,
     fail_if_silent_zero,
-    stop_requested,
     start_run_step,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
-from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
+from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.stories import signature_groups, stories_from_groups
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import markdown_table
@@ -33,7 +31,6 @@ STORY_TABLE_ROWS = 25
 def stories(
     context: dg.AssetExecutionContext,
     database: FeedbackDatabase,
-    engines: EngineSettings,
     pipeline: PipelineSettings,
 ) -> dg.MaterializeResult:
     timer = StepTimer()
@@ -47,11 +44,7 @@ def stories(
                 yield from chunk
                 progress.add(len(chunk))
 
-        with engine_errors_fail_the_step("stories", run.id):
-            reviewer = engines.build(run.engine, should_stop=stop_requested(context)) if pipeline.review_stories else None
-            built = stories_from_groups(
-                run.id, signature_groups(themed_rows()), min_group_size=pipeline.min_group_size, engine=reviewer
-            )
+        built = stories_from_groups(run.id, signature_groups(themed_rows()), min_group_size=pipeline.min_group_size)
         progress.finish()
         fail_if_silent_zero("stories", len(built.stories), progress.done, run.id)  # before any write
         written = replace_partitions(
@@ -85,6 +78,4 @@ def stories(
         ),
         "compute_seconds": round(timer.seconds, 3),
     }
-    if built.review_notes:
-        metadata["review_notes"] = dg.MetadataValue.md("\n".join(f"- {note}" for note in built.review_notes[:25]))
     return dg.MaterializeResult(metadata=metadata)

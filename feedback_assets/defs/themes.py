@@ -16,7 +16,13 @@ from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.taxonomy import load_taxonomy
-from feedback_assets.domain.themes import check_actionable_types, extract_themes, theme_request_from_row
+from feedback_assets.domain.themes import (
+    candidate_signatures,
+    check_actionable_types,
+    extract_themes,
+    review_groups,
+    theme_request_from_row,
+)
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import count_by, distribution_table
 from feedback_assets.storage import replace_partition, update_run
@@ -54,6 +60,9 @@ def themes(
             extractor = engines.build(run.engine, should_stop=stop_requested(context))
             batch = extract_themes(extractor, requests(), taxonomy=load_taxonomy(engines.taxonomy_path))
         progress.finish()
+        review_notes = []
+        if pipeline.review_stories:
+            review_notes = _review(context, engine, run.id, extractor, batch.rows, actionable, pipeline.min_group_size)
         fail_if_silent_zero("themes", len(batch.rows), progress.done, run.id)  # before any write
         written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
         update_run(engine, run.id, themes_count=written - batch.failures)
@@ -75,5 +84,24 @@ def themes(
         "product_areas": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "product_area"), label="area")),
         "compute_seconds": round(timer.seconds, 3),
         **engine_metadata(extractor, extractor.theme_model, batch.rows, batch.usage),
+        "story_review": "on" if pipeline.review_stories else "off",
     }
+    if review_notes:
+        metadata["review_notes"] = dg.MetadataValue.md("\n".join(f"- {note}" for note in review_notes[:25]))
     return dg.MaterializeResult(metadata=metadata)
+
+
+def _review(context, database_engine, run_id, extractor, rows, actionable, min_group_size) -> list[str]:
+    """The run's engine reviews each candidate group before the themes are written (its splits become
+    ``_part<N>`` signatures on the themes). Only the candidate groups' requests are read back."""
+    members = {c for ids in candidate_signatures(rows, min_group_size).values() for c in ids}
+    requests = {
+        row["conversation_id"]: theme_request_from_row(row)
+        for chunk in iter_theme_inputs(database_engine, run_id, actionable)
+        for row in chunk
+        if row["conversation_id"] in members
+    }
+    with engine_errors_fail_the_step("themes (story review)", run_id):
+        notes = review_groups(extractor, rows, requests, min_group_size)
+    context.log.info(f"themes: {len(notes)} candidate groups reviewed")
+    return notes

@@ -10,8 +10,9 @@ Priority: each conversation weighs by its urgency (critical 8, high 4, normal 2,
 mean weight × log2(1 + conversations). critical ≥ 16 (e.g. 3 critical reports), high ≥ 8 (3 high, or 15
 normal), normal ≥ 3, low below (a single normal report is low).
 
-An optional engine may review each candidate group (``engine.review_story``) and split it; sub-groups get
-the signature with ``_part<N>`` appended, conversations it did not place stay under the signature.
+An optional review of each candidate group by the run's engine happens in the themes step
+(``domain.themes.review_groups``): a split gives its parts the signature ``<signature>_part<N>`` on the themes
+themselves, so the groups here, the evidence and every check agree.
 """
 
 from __future__ import annotations
@@ -23,10 +24,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from feedback_assets.domain.models import StoryReview
-from feedback_assets.domain.themes import theme_request_from_row
 from feedback_assets.domain.text import truncate
-from feedback_assets.engines.base import Engine
 
 STORY_NAMESPACE = uuid.UUID("5d6f1c2e-7a4b-4c1e-9a53-2f0b7c9e8d41")
 """Fixed namespace of story ids: the same run and signature always give the same id."""
@@ -44,8 +42,6 @@ class StoryBuild:
     """Rows of ``stories``: candidates first, then by priority score, then signature."""
     evidence: list[dict[str, Any]] = field(default_factory=list)
     """Rows of ``story_evidence``, grouped by story in story order, each group in excerpt-choice order."""
-    review_notes: list[str] = field(default_factory=list)
-    """What the optional review decided (and reviews that were ignored, with why)."""
 
 
 def story_id(run_id: int, signature: str) -> str:
@@ -124,29 +120,6 @@ def _top_symptoms(themes: Sequence[Mapping[str, Any]], limit: int = 4) -> list[s
     return sorted(counts, key=lambda symptom: (-counts[symptom], symptom))[:limit]
 
 
-def _review_groups(
-    engine: Engine, signature: str, rows: list[Mapping[str, Any]], notes: list[str]
-) -> list[tuple[str, list[Mapping[str, Any]]]]:
-    review: StoryReview | None = engine.review_story(signature, [theme_request_from_row(row) for row in rows])
-    if review is None or review.decision == "keep":
-        if review is not None:
-            notes.append(f"{signature}: kept ({review.reason})")
-        return [(signature, rows)]
-    by_id = {row["conversation_id"]: row for row in rows}
-    placed = [c for group in review.groups for c in group]
-    if not review.groups or not set(placed) <= set(by_id) or len(placed) != len(set(placed)):
-        notes.append(f"{signature}: split ignored, its groups are empty, overlap or name other conversations")
-        return [(signature, rows)]
-    groups = [
-        (f"{signature}_part{number}", [by_id[c] for c in sorted(group)])
-        for number, group in enumerate(review.groups, 1)
-        if group
-    ]
-    rest = [by_id[c] for c in sorted(set(by_id) - set(placed))]
-    notes.append(f"{signature}: split into {len(groups)} ({review.reason})")
-    return ([(signature, rest)] if rest else []) + groups
-
-
 def _story(
     run_id: int, signature: str, rows: Sequence[Mapping[str, Any]], min_group_size: int
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -195,12 +168,10 @@ def stories_from_groups(
     groups: Iterable[tuple[str, list[Mapping[str, Any]]]],
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-    engine: Engine | None = None,
 ) -> StoryBuild:
     """Stories and evidence from signature groups given one at a time: ``(signature, rows)`` where each
-    row joins a conversation's theme columns with its ``body`` and ``urgency`` (and, for a review, the
-    conversation's other columns and ``resolution_action``); ``final_type`` falls back to the
-    classification's. Only one group's rows are held at a time."""
+    row joins a conversation's theme columns with its ``body`` and ``urgency``; ``final_type`` falls back
+    to the classification's. Only one group's rows are held at a time."""
     if isinstance(run_id, bool) or not isinstance(run_id, int) or run_id <= 0:
         raise ValueError(f"run id must be a positive integer, got {run_id!r}")
     if min_group_size < 1:
@@ -208,11 +179,7 @@ def stories_from_groups(
     build = StoryBuild()
     stories: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for signature, rows in groups:
-        if engine is not None and len(rows) >= min_group_size:
-            parts = _review_groups(engine, signature, rows, build.review_notes)
-        else:
-            parts = [(signature, rows)]
-        stories.extend(_story(run_id, part, part_rows, min_group_size) for part, part_rows in parts)
+        stories.append(_story(run_id, signature, rows, min_group_size))
     stories.sort(
         key=lambda pair: (
             pair[0]["status"] != "candidate",
@@ -242,7 +209,6 @@ def build_stories(
     classification_rows: Sequence[Mapping[str, Any]],
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-    engine: Engine | None = None,
 ) -> StoryBuild:
     """The stories and evidence of run ``run_id`` from whole tables (see the module docstring). Rows that
     carry a ``pipeline_run_id`` must carry ``run_id``; themes with an error are left out. Pipeline steps
@@ -279,5 +245,4 @@ def build_stories(
         run_id,
         ((signature, by_signature[signature]) for signature in sorted(by_signature)),
         min_group_size=min_group_size,
-        engine=engine,
     )

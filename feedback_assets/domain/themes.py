@@ -34,8 +34,10 @@ from feedback_assets.engines.base import Engine
 __all__ = [
     "DEFAULT_ACTIONABLE_TYPES",
     "ThemeBatch",
+    "candidate_signatures",
     "check_actionable_types",
     "extract_themes",
+    "review_groups",
     "theme_request_from_row",
     "theme_requests",
 ]
@@ -185,3 +187,50 @@ def extract_themes(
             theme = theme.model_copy(update={"issue_signature": final, "matched_vocabulary": final in vocabulary})
         rows.append(_row(engine, conversation_id, final_type, theme, None))
     return ThemeBatch(rows=rows, usage=result.usage, failures=failures)
+
+
+def candidate_signatures(rows: Sequence[Mapping[str, Any]], min_group_size: int) -> dict[str, list[str]]:
+    """Signature → its conversation ids (sorted), for the groups of at least ``min_group_size`` themed
+    conversations (the ones that become candidate stories and may be reviewed)."""
+    members: dict[str, list[str]] = {}
+    for row in rows:
+        if not row.get("error") and row.get("issue_signature"):
+            members.setdefault(row["issue_signature"], []).append(row["conversation_id"])
+    return {
+        signature: sorted(ids) for signature, ids in sorted(members.items()) if len(ids) >= min_group_size
+    }
+
+
+def review_groups(
+    engine: Engine,
+    rows: list[dict[str, Any]],
+    requests: Mapping[str, ThemeRequest],
+    min_group_size: int,
+) -> list[str]:
+    """Let ``engine`` review each candidate group (``engine.review_story``) and apply its splits to the
+    theme rows: the members of part N take the signature ``<signature>_part<N>``, members it did not place
+    keep the signature. Themes carry the result, so the stories built from them and every check agree.
+    ``requests`` holds the request of each candidate group's member. Returns what was decided."""
+    notes: list[str] = []
+    renamed: dict[str, str] = {}
+    for signature, ids in candidate_signatures(rows, min_group_size).items():
+        review = engine.review_story(signature, [requests[c] for c in ids])
+        if review is None:
+            continue
+        if review.decision == "keep":
+            notes.append(f"{signature}: kept ({review.reason})")
+            continue
+        placed = [c for group in review.groups for c in group]
+        if not review.groups or not set(placed) <= set(ids) or len(placed) != len(set(placed)):
+            notes.append(f"{signature}: split ignored, its groups are empty, overlap or name other conversations")
+            continue
+        parts = [group for group in review.groups if group]
+        for number, group in enumerate(parts, 1):
+            for conversation_id in group:
+                renamed[conversation_id] = f"{signature}_part{number}"
+        notes.append(f"{signature}: split into {len(parts)} ({review.reason})")
+    for row in rows:
+        if row["conversation_id"] in renamed:
+            row["issue_signature"] = renamed[row["conversation_id"]]
+            row["matched_vocabulary"] = False
+    return notes

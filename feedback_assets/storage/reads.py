@@ -85,8 +85,8 @@ def iter_story_inputs(
     engine: Engine, run_id: int | str, *, chunk_size: int = DEFAULT_READ_CHUNK
 ) -> Iterator[list[dict[str, Any]]]:
     """The run's successful themes in (signature, conversation id) order, so each signature's group comes
-    whole and in one piece: the theme's columns, the conversation's columns, and the classification's
-    ``urgency``, ``resolution_action`` and ``final_type`` (as ``classified_type``)."""
+    whole and in one piece: the theme's columns, the conversation's ``body``, and the classification's
+    ``urgency`` and ``final_type`` (as ``classified_type``): what a story and its evidence are made of."""
     run = parse_run_id(run_id)
     theme_columns = [
         themes.c[name]
@@ -104,10 +104,10 @@ def iter_story_inputs(
     ]
     query = (
         select(
-            *(conversations.c[name] for name in THEME_INPUT_COLUMNS),
+            themes.c.conversation_id,
+            conversations.c.body,
             *theme_columns,
             classifications.c.urgency,
-            classifications.c.resolution_action,
             classifications.c.final_type.label("classified_type"),
         )
         .select_from(themes)
