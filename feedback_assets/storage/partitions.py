@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import psycopg
 import psycopg.errors
-from sqlalchemy import JSON, Connection, Engine, Table, delete, func, select
+from sqlalchemy import JSON, Connection, Engine, Table, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from feedback_assets import settings
@@ -32,6 +32,7 @@ from feedback_assets.storage.schema import (
     TABLES,
     classifications,
     conversations,
+    pipeline_runs,
     stories,
     story_evidence,
     themes,
@@ -45,7 +46,21 @@ RUN_SCOPED_TABLES: tuple[str, ...] = (
     story_evidence.name,
 )
 
+DERIVED_COUNTERS: dict[str, tuple[str, ...]] = {
+    classifications.name: ("classified_count", "failures_count"),
+    themes.name: ("themes_count",),
+    stories.name: ("stories_count",),
+}
+"""The ``pipeline_runs`` counters that describe each table's rows (reset when those rows are cleared)."""
+
 _MISMATCH_EXAMPLES = 5
+
+
+def _derived_from(written: Sequence[str]) -> list[str]:
+    """The run-scoped tables downstream of the earliest table written (in pipeline order) that are not
+    written themselves: they were derived from rows that are being replaced."""
+    first = min(RUN_SCOPED_TABLES.index(name) for name in written)
+    return [name for name in RUN_SCOPED_TABLES[first + 1 :] if name not in written]
 _MAX_DISTINCT_IDS = 50
 _log = logging.getLogger(__name__)
 
@@ -227,6 +242,10 @@ def replace_partitions(
 ) -> dict[str, int]:
     """Replace run ``run_id``'s rows of several tables in one transaction (parents first).
 
+    Rows derived from the replaced ones go in the same transaction: writing a table of the run clears every
+    later table of the pipeline that is not written too (conversations → classifications → themes →
+    stories and their evidence) and resets their counters on ``pipeline_runs`` (``DERIVED_COUNTERS``).
+
     Each value may be any iterable — a generator is consumed once, as it comes, ``batch_size`` rows at a
     time, so a partition never has to fit in memory. Returns the number of rows written per table. A bad
     key or an unknown run raises before anything is deleted; a bad row raises (after the whole input was
@@ -242,10 +261,16 @@ def replace_partitions(
     tables.sort(key=lambda table: order[table.name])
     postgres = engine.dialect.name == "postgresql"
     written: dict[str, int] = {}
+    stale = _derived_from([table.name for table in tables])
     with engine.begin() as connection:
         get_run(connection, run)  # UnknownRun before anything is deleted
-        for table in reversed(tables):
+        # What was derived from the rows being replaced no longer describes them: it goes in the same
+        # transaction (stories have no foreign key to conversations, so the database would keep them).
+        for table in [*(TABLES[name] for name in reversed(stale)), *reversed(tables)]:
             connection.execute(delete(table).where(table.c.pipeline_run_id == run))
+        counters = {column: 0 for name in stale for column in DERIVED_COUNTERS.get(name, ())}
+        if counters:
+            connection.execute(update(pipeline_runs).where(pipeline_runs.c.id == run).values(**counters))
         for table in tables:
             stream = _TableStream(connection, table, run, size, postgres)
             written[table.name] = stream.write(rows_by_table[table.name])
