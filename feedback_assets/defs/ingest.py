@@ -47,6 +47,8 @@ def conversations(
             raise dg.Failure(description=f"source {run.source!r} for pipeline run {run.id}: {error}") from error
         for problem in fetched.errors[:20]:
             context.log.warning(f"source error {problem}")
+        for warning in fetched.warnings[:20]:
+            context.log.warning(f"source warning {warning}")
         report = StreamReport()
         reasons: Counter[str] = Counter()
         progress = Progress("conversations", total=len(fetched), log=context.log.info)
@@ -60,6 +62,8 @@ def conversations(
                 progress.add()
             for problem in report.errors[:20]:
                 context.log.warning(f"malformed conversation: {problem.message}")
+            for change in report.cleaned_ids[:20]:
+                context.log.warning(f"conversation id cleaned (control characters or spaces): {change}")
             # Bad records count: they were input too. Raised inside the write, so it rolls back.
             records = len(fetched) + len(fetched.errors) + fetched.merged
             fail_if_silent_zero("conversations", report.normalised, records, run.id)
@@ -92,9 +96,14 @@ def conversations(
         "source_errors": len(fetched.errors),
         "malformed_conversations": report.error_count,
         "duplicates_merged": report.duplicates + fetched.merged,
+        "source_warnings": len(fetched.warnings),
+        "ids_cleaned": report.cleaned_id_count,
         "source_stats": dg.MetadataValue.json(dict(fetched.stats)),
         "compute_seconds": round(timer.seconds, 3),
     }
+    notices = [str(warning) for warning in fetched.warnings[:25]] + report.cleaned_ids[:25]
+    if notices:
+        metadata["warnings"] = dg.MetadataValue.md(markdown_table(["warning"], [[n] for n in notices[:25]]))
     if problems:
         metadata["problems"] = dg.MetadataValue.md(
             markdown_table(["problem"], [[p] for p in problems[:25]])

@@ -81,6 +81,10 @@ class StreamReport:
     error_count: int = 0
     duplicates: int = 0
     """Records whose id had already been emitted (the first one is kept)."""
+    cleaned_ids: list[str] = field(default_factory=list)
+    """``'raw' → 'stored'`` for the first ``MAX_ERRORS_KEPT`` ids that cleaning changed (control characters
+    such as NUL, or runs of whitespace): stored ids are never changed silently."""
+    cleaned_id_count: int = 0
 
 
 MAX_ERRORS_KEPT = 1000
@@ -202,7 +206,7 @@ def _optional_text(value: object, limit: int) -> str | None:
 def _author_type(container: Mapping[str, Any]) -> str | None:
     author = container.get("author")
     if isinstance(author, Mapping) and isinstance(author.get("type"), str):
-        return author["type"].strip().lower() or None
+        return clean_text(author["type"]).lower()[:32] or None
     return None
 
 
@@ -356,6 +360,11 @@ def normalise_stream(raws: Iterable[object], *, source: str, report: StreamRepor
             continue
         emitted.add(conversation.conversation_id)
         report.normalised += 1
+        raw_id = str(raw.get("id")) if isinstance(raw, Mapping) else conversation.conversation_id
+        if raw_id != conversation.conversation_id:
+            report.cleaned_id_count += 1
+            if len(report.cleaned_ids) < MAX_ERRORS_KEPT:
+                report.cleaned_ids.append(f"{raw_id!r} → {conversation.conversation_id!r}")
         yield conversation
 
 
