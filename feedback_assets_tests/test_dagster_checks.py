@@ -115,11 +115,63 @@ CORRUPTIONS = {
         lambda c, e, r, o: c.execute(text("DELETE FROM stories WHERE pipeline_run_id = :r"), {"r": r}),
         "stories_silent_zero",
     ),
+    # More corruptions each check must see (found by corrupting partitions by hand): case → (check, …).
+    "classifications_not_silent_zero[every row a failure]": (
+        lambda c, e, r, o: c.execute(
+            text(
+                "UPDATE classifications SET error = 'model failed', stage1_type = NULL, stage2_type = NULL, "
+                "final_type = NULL WHERE pipeline_run_id = :r"
+            ),
+            {"r": r},
+        ),
+        "classifications_silent_zero",
+    ),
+    "themes_not_silent_zero[every row a failure]": (
+        lambda c, e, r, o: c.execute(
+            text("UPDATE themes SET error = 'model failed', issue_signature = NULL WHERE pipeline_run_id = :r"),
+            {"r": r},
+        ),
+        "themes_silent_zero",
+    ),
+    "themes_complete[theme of a non-actionable conversation]": (
+        lambda c, e, r, o: c.execute(
+            text(
+                "UPDATE classifications SET final_type = 'billing_question', stage1_type = 'billing_question' "
+                "WHERE pipeline_run_id = :r AND conversation_id = :c"
+            ),
+            {"r": r, "c": _first(e, "themes", r)["conversation_id"]},
+        ),
+        "themes_not_actionable",
+    ),
+    "stories_consistent[evidence of a deleted story]": (
+        lambda c, e, r, o: c.execute(text("DELETE FROM stories WHERE id = :s"), {"s": _first(e, "stories", r)["id"]}),
+        "evidence_outside_themes",
+    ),
+    "stories_consistent[a theme in two groups]": (
+        lambda c, e, r, o: c.execute(
+            text(
+                "INSERT INTO story_evidence (story_id, conversation_id, pipeline_run_id) "
+                "SELECT s.id, t.conversation_id, :r FROM stories s, themes t "
+                "WHERE s.pipeline_run_id = :r AND t.pipeline_run_id = :r AND t.issue_signature <> s.issue_signature "
+                "AND t.error IS NULL ORDER BY s.id, t.conversation_id LIMIT 1"
+            ),
+            {"r": r},
+        ),
+        "themes_not_in_exactly_one_group",
+    ),
+    "stories_consistent[evidence under another signature]": (
+        lambda c, e, r, o: c.execute(
+            text("UPDATE themes SET issue_signature = 'another_feature_fails' WHERE pipeline_run_id = :r AND conversation_id = :c"),
+            {"r": r, "c": _first(e, "story_evidence", r)["conversation_id"]},
+        ),
+        "evidence_outside_themes",
+    ),
 }
 
 
-@pytest.mark.parametrize("check_name", sorted(CORRUPTIONS))
-def test_check_fails_on_corrupted_data_and_names_the_rows(db_url, tmp_path, instance, check_name, request):
+@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
+def test_check_fails_on_corrupted_data_and_names_the_rows(db_url, tmp_path, instance, case, request):
+    check_name = case.split("[")[0]
     defs = definitions_for(db_url)
     engine = make_engine(db_url)
     if check_name == "conversations_run_ids" and engine.dialect.name == "postgresql":
@@ -132,7 +184,7 @@ def test_check_fails_on_corrupted_data_and_names_the_rows(db_url, tmp_path, inst
         other = new_run(db_url, tmp_path)
         assert execute(defs, instance, other.partition_key).success
 
-    corrupt, expected = CORRUPTIONS[check_name]
+    corrupt, expected = CORRUPTIONS[case]
     with constraints_bypassed(engine) as connection:
         corrupt(connection, engine, run.id, other.id if other else None)
 

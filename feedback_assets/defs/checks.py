@@ -103,7 +103,10 @@ def _classifications_complete(engine: Engine, run_id: int, _pipeline: PipelineSe
 
 
 def _themes_complete(engine: Engine, run_id: int, pipeline: PipelineSettings):
-    return [("unthemed_actionable", integrity.unthemed_actionable(engine, run_id, pipeline.actionable_types))], {}
+    return [
+        ("unthemed_actionable", integrity.unthemed_actionable(engine, run_id, pipeline.actionable_types)),
+        ("themes_not_actionable", integrity.themes_not_actionable(engine, run_id, pipeline.actionable_types)),
+    ], {}
 
 
 def _stories_consistent(engine: Engine, run_id: int, _pipeline: PipelineSettings):
@@ -136,8 +139,9 @@ asset_checks = [
     _partition_check(
         classifications,
         "classifications_not_silent_zero",
-        "Fails when no classification was written although conversations passed the quality filter.",
-        _silent_zero("classifications", "classifications", "quality_passed"),
+        "Fails when no successful classification was written although conversations passed the quality "
+        "filter (a partition of failure rows only is a silent zero too).",
+        _silent_zero("classifications", "classified", "quality_passed"),
     ),
     _partition_check(
         themes,
@@ -148,14 +152,15 @@ asset_checks = [
     _partition_check(
         themes,
         "themes_complete",
-        "Every actionable classification has a theme or a recorded failure.",
+        "Every actionable classification has a theme or a recorded failure, and every theme belongs to a "
+        "successful actionable classification.",
         _themes_complete,
     ),
     _partition_check(
         themes,
         "themes_not_silent_zero",
-        "Fails when no theme was written although the run had actionable classifications.",
-        _silent_zero("themes", "themes", "actionable"),
+        "Fails when no successful theme was written although the run had actionable classifications.",
+        _silent_zero("themes", "themed", "actionable"),
     ),
     _partition_check(
         stories,
@@ -166,8 +171,8 @@ asset_checks = [
     _partition_check(
         stories,
         "stories_consistent",
-        "Every theme is in exactly one story or orphan group; evidence ⊆ the run's themed conversations; "
-        "conversation_count equals the evidence rows.",
+        "Every theme is in exactly one story or orphan group; every evidence row has its story and a theme "
+        "of the same signature; conversation_count equals the evidence rows.",
         _stories_consistent,
     ),
     _partition_check(

@@ -55,6 +55,10 @@ def unthemed_actionable(engine: Engine, run_id: int, actionable_types: Sequence[
     return _rows(engine, _actionable(_sql("unthemed_actionable"), actionable_types), run_id=run_id)
 
 
+def themes_not_actionable(engine: Engine, run_id: int, actionable_types: Sequence[str]) -> list[dict[str, Any]]:
+    return _rows(engine, _actionable(_sql("themes_not_actionable"), actionable_types), run_id=run_id)
+
+
 def themes_not_in_one_group(engine: Engine, run_id: int) -> list[dict[str, Any]]:
     return _rows(engine, text(_sql("themes_not_in_one_group")), run_id=run_id)
 
