@@ -155,11 +155,14 @@ def test_classify_runs_stage1_for_all_and_stage2_only_where_support_replied(stub
     # Haiku 5.5 answers through a forced tool; Sonnet 5.5 rejects forced tools, so it gets a JSON schema.
     assert all(r.body["model"] == "claude-haiku-5-5" for r in stage1)
     assert all(r.body["tool_choice"]["type"] == "tool" for r in stage1)
+    assert all(r.body["thinking"] == {"type": "disabled"} for r in stage1)  # never a forced tool while thinking
     assert all(r.body["model"] == "claude-sonnet-5-5" for r in stage2)
     assert all(
-        "tool_choice" not in r.body and r.body["output_config"]["format"]["type"] == "json_schema"
+        "tool_choice" not in r.body and "thinking" not in r.body
+        and r.body["output_config"]["format"]["type"] == "json_schema"
         for r in stage2
     )
+    assert not stub.refused
     # Stage 2 sees stage 1's answer and the support replies as data.
     assert "<stage1_result>" in stage2[0].user_text and '<support_reply index="1">' in stage2[0].user_text
     # The long shared system prompt is identical on every call of a stage and ends in a cache breakpoint.
@@ -182,9 +185,10 @@ def test_answer_schemas_are_generated_from_the_record_models(stub: AnthropicStub
     stage1_schema = stub.message_requests[0].answer_schema
     stage2_schema = stub.message_requests[1].answer_schema
 
+    derived = {"changed_from_stage1"}  # computed in code, never asked of the model
     for schema, record in ((stage1_schema, Stage1Result), (stage2_schema, Stage2Result)):
         assert schema["additionalProperties"] is False
-        assert sorted(schema["required"]) == sorted(record.model_fields)
+        assert sorted(schema["required"]) == sorted(set(record.model_fields) - derived)
         assert schema["properties"]["conversation_type"]["enum"] == list(CONVERSATION_TYPES)
         # Keywords the API's strict schemas refuse are stated in words; pydantic still enforces them.
         assert not re.search(r'"(minLength|maxLength|maxItems|default)"', json.dumps(schema))
@@ -401,23 +405,23 @@ def test_thinking_blocks_before_a_json_answer_are_skipped(stub: AnthropicStub) -
     assert stub.message_requests[1].response["content"][0]["type"] == "thinking"
 
 
-def test_stage2_must_say_whether_it_changed_the_stage1_type(stub: AnthropicStub) -> None:
-    def inconsistent_then_right(request: RecordedRequest) -> Answer:
-        answer = answer_for(request)
-        if not request.is_corrective and request.task_name == "Stage2Result":
-            answer["changed_from_stage1"] = not answer["changed_from_stage1"]
-        return Answer(answer)
-
-    stub.responder = inconsistent_then_right
+def test_changed_from_stage1_is_derived_in_code_never_asked(stub: AnthropicStub) -> None:
     result = make_engine(stub).classify(
-        [conversation("c1", "Dashboard looks odd", ("This is a known bug.",))]
+        [
+            conversation("c1", "Dashboard looks odd", ("This is a known bug.",)),
+            conversation("c2", "How do I share a report?", ("Use the share button.",)),
+        ]
     )
 
-    assert result.outcomes[0].stage2.changed_from_stage1 is True
-    assert (
-        "changed_from_stage1 is false but conversation_type 'product_issue' differs"
-        in stub.message_requests[-1].user_texts[1]
-    )
+    changed, same = (outcome.stage2 for outcome in result.outcomes)
+    assert changed.changed_from_stage1 is True and same.changed_from_stage1 is False
+    stage2 = [r for r in stub.message_requests if r.task_name == "Stage2Result"]
+    assert all("changed_from_stage1" not in json.dumps(r.body) for r in stage2)
+    assert engine_requests_without_corrections(stub)
+
+
+def engine_requests_without_corrections(stub: AnthropicStub) -> bool:
+    return not any(r.is_corrective for r in stub.message_requests)
 
 
 def test_401_fails_at_once_naming_the_setting_never_the_key(stub: AnthropicStub) -> None:
@@ -690,6 +694,8 @@ def test_sync_methods_work_inside_a_running_event_loop(stub: AnthropicStub) -> N
         ({"concurrency": 0}, "option concurrency must be an integer >= 1, got 0"),
         ({"timeout": -1}, "option timeout must be a number of seconds > 0"),
         ({"structured_output": "xml"}, "option structured_output must be one of auto, tool, json_schema"),
+        ({"structured_output": "tool"}, "structured_output='tool' is refused by claude-sonnet-5-5"),
+        ({"batch_max_bytes": 300_000_000}, "option batch_max_bytes must be an integer from 1 to 256000000"),
         ({"effort": "extreme"}, "option effort must be None or one of low, medium"),
         ({"should_stop": True}, "option should_stop must be a callable or None"),
         ({"stage2_model": "claude-unknown-9"}, "no price for model(s) claude-unknown-9: pass prices="),

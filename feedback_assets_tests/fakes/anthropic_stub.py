@@ -17,6 +17,17 @@ responder, or ``batch_responder(custom_id, request)``). Replies: ``Answer(payloa
 with an optional ``delay``; batch entries also take ``BatchErrored``, ``BatchExpired``, ``BatchCanceled``.
 ``latency`` delays every ``/v1/messages`` call. The stub records every request and the maximum number of
 ``/v1/messages`` requests in flight at once.
+
+Strict like the real API (``MODELS``, written from the documentation, independently of the engine's own
+``capabilities`` table): an unknown model is a 404 ``not_found_error``; a forced ``tool_choice`` on a model
+that refuses forced tools, or while thinking is on (explicitly or by the model's default), a
+``thinking: {"type": "disabled"}`` the model does not accept, or ``output_config.effort`` on a model without
+effort are 400 ``invalid_request_error`` (batch entries with such params end ``errored``); a batch over
+``batch_max_requests`` entries or ``batch_max_bytes`` bytes is refused with a 400 at create; a cached prefix
+below the model's minimum is not cached; an answer longer than ``max_tokens`` is cut off with
+``stop_reason: "max_tokens"``; thinking blocks appear only when thinking is on. ``random_responder(seed)``
+answers every request with random values that are valid for the request's answer schema (and the limits
+its descriptions state in words), as a model may.
 """
 
 from __future__ import annotations
@@ -24,6 +35,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import random
+import re
 import socket
 import struct
 import threading
@@ -110,6 +123,133 @@ def server_error(retry_after_ms: int = 20) -> Fault:
 
 def unauthorized() -> Fault:
     return Fault(401, "authentication_error", "invalid x-api-key")
+
+
+# ----- the API's rules -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StubModel:
+    """What the stubbed API accepts for one model (see the engine's ``capabilities`` for the sources)."""
+
+    forced_tool: bool
+    thinks_by_default: bool
+    can_disable_thinking: bool
+    effort: bool
+    cache_min_tokens: int
+
+
+MODELS: dict[str, StubModel] = {
+    "claude-haiku-5-5": StubModel(True, True, True, True, 512),
+    "claude-sonnet-5-5": StubModel(False, True, False, True, 512),
+    "claude-opus-5-5": StubModel(False, True, False, True, 512),
+    "claude-sonnet-5": StubModel(False, True, False, True, 1024),
+    "claude-sonnet-4-6": StubModel(True, False, True, True, 2048),
+    "claude-haiku-4-5": StubModel(True, False, True, False, 4096),
+}
+API_MAX_BATCH_REQUESTS = 100_000
+API_MAX_BATCH_BYTES = 256 * 1024 * 1024
+
+
+def thinking_on(body: dict[str, Any]) -> bool:
+    """Whether the request thinks: its ``thinking`` type, else the model's default."""
+    model = MODELS.get(body.get("model", ""))
+    kind = (body.get("thinking") or {}).get("type")
+    if kind is None:
+        return bool(model and model.thinks_by_default)
+    return kind != "disabled"
+
+
+def invalid_request(body: Any, models: dict[str, StubModel]) -> Fault | None:
+    """The error the real API answers to these Messages params, or ``None`` when it accepts them."""
+    if not isinstance(body, dict):
+        return Fault(400, "invalid_request_error", "request body must be a JSON object")
+    name = body.get("model")
+    model = models.get(name or "")
+    if model is None:
+        return Fault(404, "not_found_error", f"model: {name}")
+    thinking = (body.get("thinking") or {}).get("type")
+    if thinking == "disabled" and not model.can_disable_thinking:
+        return Fault(
+            400,
+            "invalid_request_error",
+            '"thinking.type.disabled" is not supported for this model. Use "thinking.type.adaptive" and '
+            '"output_config.effort" to control thinking behavior.',
+        )
+    if "effort" in (body.get("output_config") or {}) and not model.effort:
+        return Fault(400, "invalid_request_error", "output_config.effort: not supported for this model")
+    if (body.get("tool_choice") or {}).get("type") in ("tool", "any"):
+        if not model.forced_tool:
+            return Fault(
+                400,
+                "invalid_request_error",
+                'tool_choice: type "tool" and "any" are not supported for this model.',
+            )
+        if thinking_on(body):
+            return Fault(
+                400,
+                "invalid_request_error",
+                "Thinking may not be enabled when tool_choice forces tool use.",
+            )
+    return None
+
+
+_WORDS = ("sync", "export", "invoice", "login", "report", "timeout", "crash", "slow", "seat", "csv", "app")
+_RANGE = re.compile(r"(\d+) to (\d+) (characters|items)|At most (\d+) (characters|items)|At least (\d+)")
+
+
+def _limits(schema: dict[str, Any]) -> tuple[int | None, int | None]:
+    match = _RANGE.search(schema.get("description") or "")
+    if not match:
+        return None, None
+    if match.group(1):
+        return int(match.group(1)), int(match.group(2))
+    if match.group(4):
+        return None, int(match.group(4))
+    return int(match.group(6)), None
+
+
+def random_value(schema: dict[str, Any], rng: random.Random, defs: dict[str, Any] | None = None) -> Any:
+    """A random value valid for ``schema`` (enums, types, required properties, and the size limits the
+    engine states in descriptions). Strings are 1 to 3 lowercase words joined by ``_``."""
+    defs = defs if defs is not None else schema.get("$defs", {})
+    if "$ref" in schema:
+        return random_value(defs[schema["$ref"].rsplit("/", 1)[-1]], rng, defs)
+    if "enum" in schema:
+        return rng.choice(schema["enum"])
+    if "anyOf" in schema:
+        return random_value(rng.choice(schema["anyOf"]), rng, defs)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = rng.choice(kind)
+    low, high = _limits(schema)
+    if kind == "object":
+        return {key: random_value(value, rng, defs) for key, value in schema.get("properties", {}).items()}
+    if kind == "array":
+        count = rng.randint(low or 0, min(high if high is not None else 3, (low or 0) + 3))
+        return [random_value(schema.get("items", {}), rng, defs) for _ in range(count)]
+    if kind == "boolean":
+        return rng.random() < 0.5
+    if kind == "integer":
+        return rng.randint(0, 10)
+    if kind == "number":
+        return rng.random()
+    if kind == "null":
+        return None
+    words = "_".join(rng.choice(_WORDS) for _ in range(rng.randint(2, 3)))
+    return words[:high] if high else words
+
+
+def random_responder(seed: int = 0) -> Callable[["RecordedRequest"], "Answer"]:
+    """Answers every request with random, schema-valid values (deterministic for a seed)."""
+    rng = random.Random(seed)
+    lock = threading.Lock()
+
+    def respond(request: "RecordedRequest") -> Answer:
+        with lock:
+            return Answer(random_value(request.answer_schema or {"type": "object"}, rng))
+
+    return respond
 
 
 # ----- recorded requests ------------------------------------------------------------------------------------
@@ -217,12 +357,20 @@ class AnthropicStub:
         api_key: str | None = None,
         batch_responder: Callable[[str, RecordedRequest], BatchReply] | None = None,
         batch_polls_before_end: int = 1,
+        batch_max_requests: int = API_MAX_BATCH_REQUESTS,
+        batch_max_bytes: int = API_MAX_BATCH_BYTES,
+        models: dict[str, StubModel] | None = None,
     ) -> None:
         self.responder = responder
         self.batch_responder = batch_responder
         self.latency = latency
         self.api_key = api_key
         self.batch_polls_before_end = batch_polls_before_end
+        self.batch_max_requests = batch_max_requests
+        self.batch_max_bytes = batch_max_bytes
+        self.models = dict(MODELS if models is None else models)
+        self.refused: list[tuple[RecordedRequest, Fault]] = []
+        """Requests (and batch creates / entries) refused by the API rules, with the error sent."""
         self.requests: list[RecordedRequest] = []
         """Every HTTP request, in arrival order."""
         self.message_requests: list[RecordedRequest] = []
@@ -313,24 +461,33 @@ class AnthropicStub:
     def _message(self, request: RecordedRequest, answer: Answer) -> dict[str, Any]:
         body = request.body
         payload_text = answer.payload if answer.raw_text else json.dumps(answer.payload)
+        thinking = answer.thinking if answer.thinking is not None and thinking_on(body) else None
+        output_tokens = _tokens(payload_text) + (_tokens(thinking) if thinking else 0)
+        limit = int(body.get("max_tokens") or 0)
+        cut = limit > 0 and output_tokens > limit
         if request.task_name and (body.get("tool_choice") or {}).get("type") == "tool":
             content = [
                 {
                     "type": "tool_use",
                     "id": f"toolu_{next(self._ids):024d}",
                     "name": answer.tool_name or request.task_name,
-                    "input": answer.payload,
+                    "input": {} if cut else answer.payload,
                 }
             ]
             stop_reason = answer.stop_reason or "tool_use"
         else:
-            content = [{"type": "text", "text": payload_text}]
+            visible = max(0, limit - (_tokens(thinking) if thinking else 0)) * 4
+            content = [{"type": "text", "text": payload_text[:visible] if cut else payload_text}]
             stop_reason = answer.stop_reason or "end_turn"
-        if answer.thinking is not None:
-            content.insert(0, {"type": "thinking", "thinking": answer.thinking, "signature": "c3R1Yg=="})
+        if cut:
+            stop_reason, output_tokens = "max_tokens", limit
+        if thinking is not None:
+            content.insert(0, {"type": "thinking", "thinking": thinking, "signature": "c3R1Yg=="})
         prefix = {"tools": body.get("tools"), "system": body.get("system"), "model": body.get("model")}
         prefix_tokens = _tokens(prefix)
-        cached = "cache_control" in json.dumps(body.get("system"))
+        model = self.models.get(body.get("model", ""))
+        minimum = model.cache_min_tokens if model else 0
+        cached = "cache_control" in json.dumps(body.get("system")) and prefix_tokens >= minimum
         creation = read = 0
         input_tokens = _tokens(body.get("messages"))
         if cached:
@@ -353,7 +510,7 @@ class AnthropicStub:
             "stop_sequence": None,
             "usage": {
                 "input_tokens": input_tokens,
-                "output_tokens": _tokens(payload_text),
+                "output_tokens": output_tokens,
                 "cache_creation_input_tokens": creation,
                 "cache_read_input_tokens": read,
                 "service_tier": "standard",
@@ -505,7 +662,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/v1/messages":
             self._messages(request)
         elif path == "/v1/messages/batches":
-            self._create_batch(body)
+            self._create_batch(body, request)
         elif path.startswith("/v1/messages/batches/") and path.endswith("/cancel"):
             self._cancel_batch(path.split("/")[4])
         else:
@@ -552,6 +709,13 @@ class _Handler(BaseHTTPRequestHandler):
             owner.in_flight += 1
             owner.max_in_flight = max(owner.max_in_flight, owner.in_flight)
         try:
+            refusal = invalid_request(request.body, owner.models)
+            if refusal is not None:
+                with owner._lock:
+                    owner.refused.append((request, refusal))
+                request.status = refusal.status
+                self._send_fault(refusal)
+                return
             reply = owner._next_reply(request)
             owner._sleep(owner.latency + reply.delay)
             if isinstance(reply, Reset):
@@ -568,8 +732,22 @@ class _Handler(BaseHTTPRequestHandler):
                 owner.in_flight -= 1
                 request.finished = time.perf_counter()
 
-    def _create_batch(self, body: Any) -> None:
+    def _create_batch(self, body: Any, request: RecordedRequest) -> None:
         owner = self.owner
+        count = len((body or {}).get("requests", []))
+        size = int(self.headers.get("content-length") or 0)
+        if count > owner.batch_max_requests or size > owner.batch_max_bytes:
+            fault = Fault(
+                400,
+                "invalid_request_error",
+                f"requests: a message batch holds at most {owner.batch_max_requests} requests and "
+                f"{owner.batch_max_bytes} bytes (got {count} requests, {size} bytes)",
+            )
+            with owner._lock:
+                owner.refused.append((request, fault))
+            request.status = 400
+            self._send_fault(fault)
+            return
         entries = []
         for entry in (body or {}).get("requests", []):
             recorded = RecordedRequest(
@@ -580,8 +758,13 @@ class _Handler(BaseHTTPRequestHandler):
                 started=time.perf_counter(),
                 custom_id=entry["custom_id"],
             )
-            if owner.batch_responder is not None:
-                reply: BatchReply = owner.batch_responder(entry["custom_id"], recorded)
+            refusal = invalid_request(recorded.body, owner.models)
+            if refusal is not None:
+                with owner._lock:
+                    owner.refused.append((recorded, refusal))
+                reply: BatchReply = BatchErrored(refusal.error_type, refusal.message)
+            elif owner.batch_responder is not None:
+                reply = owner.batch_responder(entry["custom_id"], recorded)
             else:
                 reply = owner._next_reply(recorded)  # type: ignore[assignment]
             entries.append((entry["custom_id"], reply, recorded))

@@ -71,7 +71,6 @@ def stage2_answer(text: str) -> dict[str, Any]:
         "customer_said": "The customer described a problem.",
         "support_revealed": "Support explained the cause." if replies else "Nothing new.",
         "support_insights": ["support replied"],
-        "changed_from_stage1": final_type != stage1["conversation_type"],
     }
 
 

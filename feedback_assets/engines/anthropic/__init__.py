@@ -2,7 +2,9 @@
 
 Selected with ``FEEDBACK_ENGINE=anthropic`` through ``feedback_assets.engines.build_engine``. Modules:
 ``engine`` (the class and its options), ``prompts`` (wording, ``PROMPT_VERSION``), ``structured`` (answer
-schemas, validation, corrective retry), ``runner`` (bounded concurrency, Message Batches, faults),
+schemas, validation, corrective retry), ``tasks`` (the four answers, fields derived in code),
+``capabilities`` (what each model accepts), ``runner`` (bounded concurrency, faults), ``batches`` (Message
+Batches under the count and size caps),
 ``pricing`` (price table, cost), ``lifecycle`` (deprecated and retired models), ``errors`` (``EngineAuthError``, ``EngineStopped``).
 """
 

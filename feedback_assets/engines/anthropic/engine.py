@@ -21,25 +21,15 @@ import anthropic
 from feedback_assets.domain.models import (
     ClassificationOutcome,
     Conversation,
-    Stage1Result,
-    Stage2Result,
     StoryReview,
     ThemeOutcome,
     ThemeRequest,
-    ThemeResult,
 )
 from feedback_assets.engines.anthropic import lifecycle, prompts
 from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError
 from feedback_assets.engines.anthropic.pricing import ModelPrice, price_table
-from feedback_assets.engines.anthropic.runner import (
-    BatchPolicy,
-    CallContext,
-    Job,
-    RunStats,
-    UsageMeter,
-    run_batches,
-    run_messages,
-)
+from feedback_assets.engines.anthropic.batches import API_MAX_BYTES, DEFAULT_MAX_BYTES, BatchPolicy, run_batches
+from feedback_assets.engines.anthropic.runner import CallContext, Job, RunStats, UsageMeter, run_messages
 from feedback_assets.engines.anthropic.structured import (
     REVIEW,
     STAGE1,
@@ -50,6 +40,14 @@ from feedback_assets.engines.anthropic.structured import (
     StructuredTask,
     exchange,
     resolve_strategy,
+)
+from feedback_assets.engines.anthropic.tasks import (
+    REVIEW_TASK,
+    STAGE1_TASK,
+    STAGE2_TASK,
+    THEME_TASK,
+    review_consistent,
+    stage2_result,
 )
 from feedback_assets.engines.base import EngineResult
 
@@ -71,53 +69,13 @@ DEFAULT_BATCH_POLL_INTERVAL = 10.0
 DEFAULT_BATCH_POLL_BACKOFF = 1.5
 DEFAULT_BATCH_POLL_MAX_INTERVAL = 120.0
 DEFAULT_BATCH_MAX_REQUESTS = 10_000
-"""Requests per message batch (the API allows 100,000 or 256 MB; smaller batches finish sooner)."""
+"""Requests per message batch (the API allows 100,000 or 256 MB; smaller batches finish sooner). Batches are
+also split at ``batch_max_bytes`` (default ``batches.DEFAULT_MAX_BYTES``, 200 MB) of encoded JSON."""
 DEFAULT_STOP_POLL_INTERVAL = 0.2
 MODES = ("messages", "batches")
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 
 TaskT = TypeVar("TaskT")
-
-STAGE1_TASK = StructuredTask(
-    "record_stage1_classification",
-    "Record the stage 1 classification of the opening customer message.",
-    Stage1Result,
-)
-STAGE2_TASK = StructuredTask(
-    "record_stage2_classification", "Record the stage 2 classification of the conversation.", Stage2Result
-)
-THEME_TASK = StructuredTask("record_theme", "Record the product theme of the conversation.", ThemeResult)
-REVIEW_TASK = StructuredTask("record_story_review", "Record the review of one signature group.", StoryReview)
-
-
-def _stage2_consistent(stage1: Stage1Result, stage2: Stage2Result) -> str | None:
-    changed = stage2.conversation_type != stage1.conversation_type
-    if stage2.changed_from_stage1 != changed:
-        return (
-            f"changed_from_stage1 is {str(stage2.changed_from_stage1).lower()} but conversation_type "
-            f"{stage2.conversation_type!r} {'differs from' if changed else 'equals'} the stage 1 type "
-            f"{stage1.conversation_type!r}"
-        )
-    return None
-
-
-def _review_consistent(conversation_ids: Sequence[str], review: StoryReview) -> str | None:
-    if review.decision == "keep":
-        return None if not review.groups else "groups must be empty when decision is 'keep'"
-    expected = sorted(conversation_ids)
-    listed = sorted(conversation_id for group in review.groups for conversation_id in group)
-    if len(review.groups) < 2 or any(not group for group in review.groups):
-        return "a 'split' needs at least two non-empty groups"
-    if listed != expected:
-        unknown = sorted(set(listed) - set(expected))
-        missing = sorted(set(expected) - set(listed))
-        repeated = sorted({cid for cid in listed if listed.count(cid) > 1})
-        return (
-            "groups must contain every conversation id of the group exactly once "
-            f"(unknown: {unknown[:5]}, missing: {missing[:5]}, repeated: {repeated[:5]})"
-        )
-    return None
-
 
 def _resolve_taxonomy(taxonomy: Any) -> dict[str, Any]:
     """The taxonomy's parsed JSON: a ``Taxonomy`` (its ``.raw``), a mapping, or ``None`` (the bundled one)."""
@@ -148,13 +106,14 @@ class AnthropicEngine:
       ``retry-after-ms`` (default the SDK's, 2).
     - ``mode``: ``"messages"`` (interactive, default) or ``"batches"`` (Message Batches API, half price,
       minutes to hours). ``batch_poll_interval`` / ``batch_poll_backoff`` / ``batch_poll_max_interval``
-      (seconds, factor, seconds) and ``batch_max_requests`` govern batches.
+      (seconds, factor, seconds), ``batch_max_requests`` and ``batch_max_bytes`` (caps per batch) govern batches.
     - ``prices``: ``{model: {"input", "output", "cache_read", "cache_write"}}`` in USD per million tokens,
       laid over ``pricing.DEFAULT_PRICES``.
     - ``taxonomy``: a ``Taxonomy`` / mapping / ``None`` (= ``domain.taxonomy.load_taxonomy()``).
     - ``should_stop``: a callable polled every ``stop_poll_interval`` seconds; true → cancel in-flight calls
       and raise ``EngineStopped``.
-    - ``structured_output``: ``"auto"`` (forced tool, or JSON schema for models that reject forced tools),
+    - ``structured_output``: ``"auto"`` (per ``capabilities``: a forced tool with thinking disabled, or JSON
+      schema where the model refuses forced tools or cannot turn thinking off),
       ``"tool"`` or ``"json_schema"``. ``max_tokens`` per answer, ``effort`` (``output_config.effort``;
       default ``None`` = the model's default), ``max_support_replies`` shown to stage 2 and themes.
 
@@ -183,6 +142,7 @@ class AnthropicEngine:
         batch_poll_backoff: float = DEFAULT_BATCH_POLL_BACKOFF,
         batch_poll_max_interval: float = DEFAULT_BATCH_POLL_MAX_INTERVAL,
         batch_max_requests: int = DEFAULT_BATCH_MAX_REQUESTS,
+        batch_max_bytes: int = DEFAULT_MAX_BYTES,
         prices: Mapping[str, ModelPrice | Mapping[str, Any]] | None = None,
         taxonomy: Any = None,
         should_stop: Callable[[], bool] | None = None,
@@ -224,6 +184,12 @@ class AnthropicEngine:
             "batch_max_requests",
             "an integer from 1 to 100000",
             batch_max_requests,
+        )
+        _require(
+            isinstance(batch_max_bytes, int) and 1 <= batch_max_bytes <= API_MAX_BYTES,
+            "batch_max_bytes",
+            f"an integer from 1 to {API_MAX_BYTES}",
+            batch_max_bytes,
         )
         _require(
             should_stop is None or callable(should_stop), "should_stop", "a callable or None", should_stop
@@ -289,6 +255,7 @@ class AnthropicEngine:
             poll_backoff=float(batch_poll_backoff),
             poll_max_interval=float(batch_poll_max_interval),
             max_requests=batch_max_requests,
+            max_bytes=batch_max_bytes,
         )
         self.last_stats: RunStats | None = None
         """Counters of the latest public call (failures, requests, corrective retries, usage, elapsed)."""
@@ -366,11 +333,10 @@ class AnthropicEngine:
             return ClassificationOutcome(conversation_id=conversation_id, error=error)
         if not conversation.support_messages:
             return ClassificationOutcome(conversation_id=conversation_id, stage1=stage1)
-        stage2, error = yield from exchange(
-            self._stage2,
-            prompts.stage2_user_text(conversation, stage1, self.max_support_replies),
-            partial(_stage2_consistent, stage1),
+        answer, error = yield from exchange(
+            self._stage2, prompts.stage2_user_text(conversation, stage1, self.max_support_replies)
         )
+        stage2 = stage2_result(stage1, answer) if answer is not None else None
         return ClassificationOutcome(
             conversation_id=conversation_id, stage1=stage1, stage2=stage2, error=error
         )
@@ -388,7 +354,7 @@ class AnthropicEngine:
         result = yield from exchange(
             self._review,
             prompts.review_user_text(issue_signature, requests),
-            partial(_review_consistent, conversation_ids),
+            partial(review_consistent, conversation_ids),
         )
         return result
 

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 from feedback_assets.domain.models import Conversation, Stage1Result, ThemeRequest
 
-PROMPT_VERSION = "claude-2026-11.1"
+PROMPT_VERSION = "claude-2026-12.1"
 
 MAX_SUPPORT_REPLIES = 5
 """Support replies shown to stage 2 and theme extraction (the old system's limit)."""
@@ -97,9 +97,9 @@ STAGE2_TASK = """<task name="stage2">
 Classify the conversation again, now with support's replies, which often reveal what the issue really was. \
 You are given the stage 1 result for the opening message. Decide the final conversation type and \
 confidence, the disambiguation_level, a one or two sentence summary of what the customer said \
-(customer_said) and of what support's replies revealed (support_revealed), up to ten support_insights \
-(facts learned from support: cause, workaround, status, follow-up), and changed_from_stage1, which must be \
-true exactly when your conversation_type differs from the stage 1 conversation_type.
+(customer_said) and of what support's replies revealed (support_revealed), and up to ten \
+support_insights (facts learned from support: cause, workaround, status, follow-up). Keep the stage 1 type \
+when support's replies do not change what the issue is.
 </task>"""
 
 THEME_TASK = """<task name="theme">
@@ -125,7 +125,6 @@ FIELD_HINTS: dict[str, str] = {
     "customer_said": "What the customer said, one or two sentences.",
     "support_revealed": "What support's replies revealed, one or two sentences.",
     "support_insights": "Facts learned from support: cause, workaround, status, follow-up.",
-    "changed_from_stage1": "True exactly when conversation_type differs from the stage 1 conversation_type.",
     "product_area": "Product area, the taxonomy's name when one fits.",
     "component": "Component within the area, the taxonomy's name when one fits.",
     "issue_signature": (

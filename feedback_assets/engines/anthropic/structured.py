@@ -4,9 +4,11 @@ that force it, reading and validating the answer, and the one corrective retry.
 Two ways to force the format, chosen per model:
 
 - ``tool``: a single tool whose ``input_schema`` is the record's schema, forced with
-  ``tool_choice={"type": "tool", "name": ...}``; the answer is the ``tool_use`` block's ``input``.
+  ``tool_choice={"type": "tool", "name": ...}`` and always with ``thinking: {"type": "disabled"}`` (the API
+  refuses a forced tool while thinking is on); the answer is the ``tool_use`` block's ``input``.
 - ``json_schema``: ``output_config={"format": {"type": "json_schema", "schema": ...}}``; the answer is the
-  text block. Used for models that reject forced tool use (Claude Sonnet 5.5 answers it with a 400).
+  text block (after any thinking block). Used for models that refuse forced tools or cannot turn thinking
+  off (``capabilities``: Sonnet 5.5, Opus 5.5, Sonnet 5, unknown models).
 
 Either way the answer is validated with the pydantic record (enumerations, lengths, signature form, plus any
 cross-field check of the caller). An invalid answer gets ONE corrective retry that tells the model what was
@@ -29,11 +31,10 @@ from anthropic import transform_schema
 from pydantic import BaseModel, ValidationError
 
 from feedback_assets.engines.anthropic import prompts
+from feedback_assets.engines.anthropic.capabilities import THINKING_DISABLED, capabilities
 
 StrategyName = Literal["tool", "json_schema"]
 STRUCTURED_OUTPUT_OPTIONS = ("auto", "tool", "json_schema")
-MODELS_REJECTING_FORCED_TOOL = frozenset({"claude-sonnet-5-5"})
-"""Models whose API answers forced ``tool_choice`` with a 400; ``auto`` uses ``json_schema`` for them."""
 
 MAX_REPORTED_ERRORS = 5
 
@@ -41,11 +42,21 @@ RecordT = TypeVar("RecordT", bound=BaseModel)
 
 
 def resolve_strategy(option: str, model: str) -> StrategyName:
-    """The concrete strategy for ``model`` given the ``structured_output`` option."""
-    if option == "tool" or option == "json_schema":
-        return option
+    """The concrete strategy for ``model`` given the ``structured_output`` option (``capabilities``): ``auto``
+    forces a tool where the model takes one with thinking off, else JSON schema; an explicit choice the
+    model would refuse is an error naming the option, raised before any call."""
+    caps = capabilities(model)
     if option == "auto":
-        return "json_schema" if model in MODELS_REJECTING_FORCED_TOOL else "tool"
+        return "tool" if caps.forced_tool_usable else "json_schema"
+    if option == "tool" and not caps.forced_tool_usable:
+        raise ValueError(
+            f"structured_output='tool' is refused by {model} (forced tool use needs a model that accepts "
+            "it with thinking disabled); use 'auto' or 'json_schema'"
+        )
+    if option == "json_schema" and not caps.json_schema:
+        raise ValueError(f"structured_output='json_schema' is not supported by {model}; use 'auto'")
+    if option in ("tool", "json_schema"):
+        return option  # type: ignore[return-value]
     raise ValueError(
         f"structured_output must be one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}, got {option!r}"
     )
@@ -160,9 +171,10 @@ class CallSettings:
             "messages": [{"role": "user", "content": content}],
         }
         output_config: dict[str, Any] = {}
-        if self.effort:
+        if self.effort and capabilities(self.model).effort:
             output_config["effort"] = self.effort
         if self.strategy == "tool":
+            params["thinking"] = dict(THINKING_DISABLED)
             params["tools"] = [self.task.tool()]
             params["tool_choice"] = {
                 "type": "tool",
@@ -194,6 +206,14 @@ def read_answer(settings: CallSettings, message: Any) -> tuple[Any, str | None, 
     """``(candidate, problem, raw_text)`` from an API message: the tool input or parsed JSON text."""
     blocks = list(getattr(message, "content", None) or [])
     stop_reason = getattr(message, "stop_reason", None)
+    texts = "".join(getattr(block, "text", "") for block in blocks if getattr(block, "type", None) == "text")
+    if stop_reason == "max_tokens":
+        return (
+            None,
+            f"the answer was cut off at max_tokens={settings.max_tokens} (thinking counts toward it); "
+            "answer more briefly",
+            texts,
+        )
     if settings.strategy == "tool":
         for block in blocks:
             if (
@@ -205,17 +225,12 @@ def read_answer(settings: CallSettings, message: Any) -> tuple[Any, str | None, 
                 if not isinstance(candidate, dict):
                     return None, f"the {settings.task.tool_name} tool input is not a JSON object", raw
                 return candidate, None, raw
-        texts = "".join(
-            getattr(block, "text", "") for block in blocks if getattr(block, "type", None) == "text"
-        )
         return (
             None,
             f"no {settings.task.tool_name} tool call in the answer (stop_reason={stop_reason})",
             texts,
         )
-    text = "".join(getattr(block, "text", "") for block in blocks if getattr(block, "type", None) == "text")
-    if stop_reason == "max_tokens":
-        return None, "the answer was cut off at max_tokens", text
+    text = texts
     try:
         return json.loads(text), None, text
     except json.JSONDecodeError as error:
