@@ -1,4 +1,5 @@
-"""The ``feedback-assets`` command: run the pipeline, open the UI, migrate, list runs, evaluate, import."""
+"""The ``feedback-assets`` command: run the pipeline, open the UI, migrate, list runs, evaluate, calibrate,
+import."""
 
 from __future__ import annotations
 
@@ -90,6 +91,12 @@ def _evaluate(argv: list[str]) -> int:
     return evaluate_main(argv)
 
 
+def _calibrate(argv: list[str]) -> int:
+    from feedback_assets.calibration import main as calibrate_main
+
+    return calibrate_main(argv)
+
+
 def _import_legacy(argv: list[str]) -> int:
     from feedback_assets.legacy_import import main as import_main
 
@@ -97,7 +104,7 @@ def _import_legacy(argv: list[str]) -> int:
 
 
 # Subcommands with their own argument parsers: everything after the name is theirs (including --help).
-DELEGATED = {"evaluate": _evaluate, "import-legacy": _import_legacy}
+DELEGATED = {"evaluate": _evaluate, "calibrate": _calibrate, "import-legacy": _import_legacy}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(handler=_migrate)
 
     commands.add_parser("evaluate", help="score the offline engine on labelled conversations (--help for options)")
+    commands.add_parser(
+        "calibrate", help="fit the offline engine's type model from labels or a Claude run (--help for options)"
+    )
     commands.add_parser("import-legacy", help="import the old system's run-less export (--help for options)")
     return parser
 

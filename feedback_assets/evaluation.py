@@ -11,6 +11,13 @@ recurring issue):
 
 Defaults: the bundled sample, and every holdout set under ``data/holdout*/`` (with its own
 ``taxonomy.json`` if it has one, else an empty taxonomy: a holdout is another product).
+
+The headline figures are the rules alone (a stored type model is never scored on labels it may have been
+fitted on). For each set a reliability table bins the rules' calibrated probability of the final type
+against how often it was right. With ``--cross-validate``, or for a set whose taxonomy has a type model beside
+it (``feedback-assets calibrate``), a k-fold cross-validation fits a model on k-1 folds of the set's labels and
+scores the held-out fold, rules alone vs rules+model on the same conversations (mean ± sd over the folds, and
+the out-of-fold reliability of the model's probabilities).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Any, Mapping, Sequence
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from feedback_assets import settings
+from feedback_assets import calibration, settings
 from feedback_assets.domain.classify import classify_conversations
 from feedback_assets.domain.normalize import normalise_many
 from feedback_assets.domain.quality import assess
@@ -34,7 +41,8 @@ from feedback_assets.domain.stories import DEFAULT_MIN_GROUP_SIZE
 from feedback_assets.domain.taxonomy import Taxonomy, empty_taxonomy, load_taxonomy
 from feedback_assets.domain.themes import extract_themes, theme_requests
 from feedback_assets.domain.vocabulary import product_vocabulary
-from feedback_assets.engines.offline import OfflineEngine
+from feedback_assets.engines.offline import OfflineEngine, classifier
+from feedback_assets.engines.offline.engine import PROMPT_VERSION
 from feedback_assets.engines.offline.themer import DEFAULT_SIMILARITY_THRESHOLD
 from feedback_assets.sources.jsonl import JsonlSource
 
@@ -66,6 +74,10 @@ class Evaluation:
     per_type: dict[str, tuple[float, float, float, int]]
     grouping: PairScores
     group_sizes: Counter = field(default_factory=Counter)
+    reliability: list[calibration.ReliabilityBin] = field(default_factory=list)
+    """Rules alone: calibrated probability of the final type → observed accuracy."""
+    cross_validation: calibration.CrossValidation | None = None
+    folds: int = 0
 
 
 def pairwise_scores(predicted: Sequence[str | None], truth: Sequence[str | None]) -> PairScores:
@@ -101,7 +113,9 @@ def evaluate(
     *,
     taxonomy: Taxonomy,
     similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
+    folds: int = 0,
 ) -> Evaluation:
+    """Score the rules on one labelled set; ``folds`` ≥ 2 adds the cross-validated rules+model figures."""
     fetched = JsonlSource(conversations_path).fetch()
     report = normalise_many(fetched.conversations, source="evaluation")
     passed = [conversation for conversation in report.conversations if assess(conversation).passed]
@@ -109,6 +123,7 @@ def evaluate(
         taxonomy=taxonomy,
         similarity_threshold=similarity_threshold,
         product_vocabulary=product_vocabulary(passed),  # the whole set is one run: its own vocabulary
+        model=False,  # the rules alone: a stored model may have been fitted on these very labels
     )
     classified = classify_conversations(engine, passed)
     themes = extract_themes(engine, theme_requests(passed, classified.rows), taxonomy=taxonomy)
@@ -123,6 +138,18 @@ def evaluate(
         truth, predicted, labels=classes, zero_division=0
     )
     majority = Counter(truth).most_common(1)[0][1] / len(truth) if truth else 0.0
+    by_id = {conversation.conversation_id: conversation for conversation in passed}
+    probabilities = [
+        classifier.assess(by_id[row["conversation_id"]], engine.rules).final.probability for row in scored
+    ]
+    cross_validation = None
+    if folds >= 2:
+        examples = calibration.labelled_examples(
+            passed, {cid: label["type"] for cid, label in labels.items()}, taxonomy=taxonomy, strict=False
+        ).examples
+        cross_validation = calibration.cross_validate(
+            examples, k=folds, fit=calibration.model_fitter(PROMPT_VERSION, classifier.FEATURES)
+        )
     grouping = pairwise_scores(
         [signatures.get(row["conversation_id"]) for row in scored],
         [labels[row["conversation_id"]].get("issue_group") for row in scored],
@@ -145,6 +172,9 @@ def evaluate(
         },
         grouping=grouping,
         group_sizes=Counter(Counter(signatures.values()).values()),
+        reliability=calibration.reliability(probabilities, [t == p for t, p in zip(truth, predicted)]),
+        cross_validation=cross_validation,
+        folds=folds,
     )
 
 
@@ -170,6 +200,25 @@ def format_evaluation(result: Evaluation, min_group_size: int = DEFAULT_MIN_GROU
         f"({g.predicted_pairs} predicted pairs, {g.true_pairs} true pairs)"
     )
     lines.append(f"signature groups: {candidates} of ≥ {min_group_size} conversations, {orphans} smaller")
+    if result.reliability:
+        lines.extend(calibration.format_reliability("reliability, rules alone (final type)", result.reliability))
+    cv = result.cross_validation
+    if cv is not None:
+        lines.append(
+            f"cross-validated type model ({result.folds} folds: fit on {result.folds - 1}, score the held-out one; "
+            f"{sum(fold.scored for fold in cv.folds)} labelled conversations):"
+        )
+        for name, label in (("accuracy", "type accuracy"), ("macro_f1", "macro-F1")):
+            lines.append(
+                f"  {label:<13} rules {cv.mean('rules_' + name):.3f} ± {cv.spread('rules_' + name):.3f}  →  "
+                f"rules+model {cv.mean('model_' + name):.3f} ± {cv.spread('model_' + name):.3f}"
+            )
+        lines.extend(
+            calibration.format_reliability(
+                "reliability, rules+model (out-of-fold probabilities)",
+                calibration.reliability(cv.model_probabilities, cv.model_correct),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -201,7 +250,17 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_SIMILARITY_THRESHOLD,
         help="grouping similarity threshold (default: %(default)s)",
     )
+    parser.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="k-fold rules vs rules+model for every set (default: only sets with a type model beside their taxonomy)",
+    )
+    parser.add_argument(
+        "--folds", type=int, default=calibration.DEFAULT_FOLDS, help="folds of the cross-validation (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
 
     if (args.conversations is None) != (args.labels is None):
         parser.error("give --conversations and --labels together")
@@ -230,10 +289,16 @@ def main(argv: list[str] | None = None) -> int:
                 if not path.is_file():
                     print(f"evaluate: {path} does not exist", file=sys.stderr)
                     return 2
+            has_model = taxonomy.path is not None and calibration.model_path_for(taxonomy.path).is_file()
             print(
                 format_evaluation(
                     evaluate(
-                        name, conversations, labels, taxonomy=taxonomy, similarity_threshold=args.threshold
+                        name,
+                        conversations,
+                        labels,
+                        taxonomy=taxonomy,
+                        similarity_threshold=args.threshold,
+                        folds=args.folds if args.cross_validate or has_model else 0,
                     )
                 )
             )

@@ -11,14 +11,24 @@ changes nothing. A topical cue (one naming a thing: invoice, plan, password) who
 run's product vocabulary (``domain.vocabulary``) is dropped: in an invoicing app "invoice" is no evidence of
 a billing question.
 
-``Rules`` carries what a classification reads besides the conversation — the run's product vocabulary, and
-for ablation the cue set and whether the message's shape and support's resolution count.
+``Rules`` carries what a classification reads besides the conversation — the run's product vocabulary, an
+optional per-product type model (``feedback_assets.calibration``), and for ablation the cue set and whether the
+message's shape and support's resolution count.
+
+Every stage's reading comes with a probability that it is right (``Reading.probability``): without a model,
+the rules' score margin mapped through a calibration curve fitted once on labelled sets
+(``RULES_CONFIDENCE_CURVES``); with one, the model's predicted probability. ``confidence_level`` turns it into
+the contract's high / medium / low by ``CONFIDENCE_CUTOFFS``. ``features`` is the vector a model reads: the
+rules' own scores and a few text features (``FEATURES`` names them).
 """
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Protocol, Sequence
 
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
 from feedback_assets.domain.resolution import detect_resolution
@@ -72,9 +82,19 @@ BASE_URGENCY = {
 AUTO_RESPONSE_TYPES = frozenset({"how_to_question", "configuration_help", "account_issue"})
 
 
+class TypeModel(Protocol):
+    """What the classifier needs of a fitted type model (``feedback_assets.calibration.TypeModel``)."""
+
+    def predict(self, features: Sequence[float], text: str) -> tuple[str, float]:
+        """The most probable type and its probability for one reading's ``features`` and customer ``text``."""
+        ...
+
+
 @dataclass(frozen=True)
 class Rules:
     vocabulary: ProductVocabulary = EMPTY_VOCABULARY
+    model: TypeModel | None = None
+    """A per-product type model fitted on labels: when set, it decides the type and its probability."""
     cue_set: CueSet = TYPE_CUE_SET
     use_shape: bool = True
     """Whether a message no cue speaks for is typed by its shape (else: general inquiry)."""
@@ -153,13 +173,136 @@ class TypeScores:
         return ranked[0][1] - ranked[1][1]
 
 
-def _confidence(scores: TypeScores, *, confirmed: bool = False) -> str:
+# --- confidence ------------------------------------------------------------------------------------------------
+CONFIDENCE_CUTOFFS: tuple[tuple[str, float], ...] = (("high", 0.80), ("medium", 0.55))
+"""Probability from which a reading is ``high`` (right about 4 times in 5 or more), else ``medium``; below the
+last cut-off it is ``low`` (wrong about as often as right, or more)."""
+
+RULES_CONFIDENCE_CURVES: dict[str, tuple[tuple[float, float], ...]] = {
+    # stage -> (raw score from which, probability) steps, increasing. Isotonic regression of "the rules' type
+    # is right" on ``rules_raw_confidence``, fitted once by ``benchmarks/rules_confidence.py`` on the labelled
+    # bundled sample and the two hand-written dev sets (never the holdouts); stage 1 against the labels'
+    # stage-1 type, stage 2 against the final type.
+    "stage1": ((0.0, 0.514), (1.0, 0.715), (2.0, 0.865), (5.0, 0.914), (5.5, 0.97)),
+    "stage2": ((0.0, 0.541), (0.5, 0.562), (1.0, 0.674), (2.0, 0.782), (6.75, 0.951), (9.5, 0.97)),
+}
+
+
+def rules_raw_confidence(scores: TypeScores, *, confirmed: bool = False) -> float:
+    """How strongly the rules' scores back their type, on one axis the calibration curve maps to a
+    probability: the margin of the best type over the next (0 when no cue fired and the message's shape
+    decided), plus ``RESOLUTION_WEIGHT`` when support's resolution confirms the type."""
     top = scores.ranked[0][1]
-    if top <= 0:
-        return "low"
-    if confirmed or (top >= 2.5 and scores.margin >= 2.0):
-        return "high"
-    return "medium" if scores.margin >= 1.0 else "low"
+    raw = scores.margin if top > 0 else 0.0
+    return raw + (RESOLUTION_WEIGHT if confirmed else 0.0)
+
+
+def calibrated_probability(raw: float, stage: str) -> float:
+    """``raw`` (``rules_raw_confidence``) through the stage's shipped calibration curve."""
+    curve = RULES_CONFIDENCE_CURVES[stage]
+    position = bisect_right([start for start, _ in curve], raw) - 1
+    return curve[max(position, 0)][1]
+
+
+def confidence_level(probability: float) -> str:
+    """The contract's high / medium / low for a probability, by ``CONFIDENCE_CUTOFFS``."""
+    for level, cutoff in CONFIDENCE_CUTOFFS:
+        if probability >= cutoff:
+            return level
+    return "low"
+
+
+# --- features a type model reads -----------------------------------------------------------------------------
+FEATURES: tuple[str, ...] = (
+    *(f"score:{kind}" for kind in TYPE_PRIORITY),
+    *(f"rules:{kind}" for kind in TYPE_PRIORITY),
+    *(f"resolution:{kind}" for kind in TYPE_PRIORITY),
+    "no_cue",
+    "margin",
+    "stage2",
+    "follow_ups",
+    "log_chars",
+    "questions",
+    "links",
+    "not_english",
+)
+"""Names of ``features``' values, in order: each type's rules score (cue weights after the vocabulary, the
+topic and resolution adjustments), the rules' type (one-hot, the shape's reading included), the type
+support's resolution suggests (one-hot, stage 2 only), whether no cue fired, the margin, whether this is
+stage 2 (support replied), the customer's follow-ups, log length of what the customer wrote, its question
+marks and links, and whether the conversation is not in English."""
+
+
+def features(
+    scores: TypeScores,
+    *,
+    rules_type: str,
+    resolution: ResolutionSignal | None = None,
+    stage2: bool = False,
+    follow_ups: int = 0,
+    language: str | None = None,
+) -> tuple[float, ...]:
+    """The feature vector (``FEATURES``) of one reading."""
+    text = scores.text
+    top = scores.ranked[0][1]
+    suggested = resolution.suggested_type if resolution else None
+    return (
+        *(float(scores.scores[kind]) for kind in TYPE_PRIORITY),
+        *(1.0 if kind == rules_type else 0.0 for kind in TYPE_PRIORITY),
+        *(1.0 if kind == suggested else 0.0 for kind in TYPE_PRIORITY),
+        1.0 if top <= 0 else 0.0,
+        float(scores.margin),
+        1.0 if stage2 else 0.0,
+        float(min(follow_ups, 5)),
+        math.log1p(len(text)),
+        float(min(text.count("?"), 5)),
+        float(min(len(URL_PATTERN.findall(text)), 5)),
+        1.0 if language not in (None, "en") else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One stage's reading of a conversation: the rules' type, the type given (the model's when there is
+    one), the probability that it is right, and what a model reads (``FEATURES``)."""
+
+    rules_type: str
+    conversation_type: str
+    probability: float
+    features: tuple[float, ...]
+    text: str
+
+    @property
+    def confidence(self) -> str:
+        return confidence_level(self.probability)
+
+
+def read(
+    scores: TypeScores,
+    rules: Rules,
+    *,
+    stage: str,
+    confirmed: bool = False,
+    resolution: ResolutionSignal | None = None,
+    follow_ups: int = 0,
+    language: str | None = None,
+) -> Reading:
+    """The rules' type and, with a model, the model's; the calibrated probability of the type given."""
+    rules_type = scores.best
+    vector = features(
+        scores,
+        rules_type=rules_type,
+        resolution=resolution,
+        stage2=stage == "stage2",
+        follow_ups=follow_ups,
+        language=language,
+    )
+    if rules.model is not None:
+        conversation_type, probability = rules.model.predict(vector, scores.text)
+    else:
+        conversation_type = rules_type
+        probability = calibrated_probability(rules_raw_confidence(scores, confirmed=confirmed), stage)
+    return Reading(rules_type, conversation_type, probability, vector, scores.text)
 
 
 def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
@@ -194,30 +337,56 @@ def _signal_labels(cues: list[Cue], text: str) -> list[str]:
 _CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """What the classifier made of one conversation: the stage results and the readings behind them."""
+
+    stage1: Stage1Result
+    stage2: Stage2Result | None
+    reading1: Reading
+    reading2: Reading | None
+
+    @property
+    def final(self) -> Reading:
+        """The reading of the final type (stage 2's when stage 2 ran)."""
+        return self.reading2 or self.reading1
+
+
 def classify(
     conversation: Conversation, rules: Rules = DEFAULT_RULES
 ) -> tuple[Stage1Result, Stage2Result | None]:
     """Stage 1, and stage 2 when support replied (both read the opening message's cues once)."""
+    assessment = assess(conversation, rules)
+    return assessment.stage1, assessment.stage2
+
+
+def assess(conversation: Conversation, rules: Rules = DEFAULT_RULES) -> Assessment:
+    """``classify`` with the readings (type, probability, features) behind each stage."""
     # Phone keyboards write "don’t": cues are written with the straight apostrophe.
     text = customer_text(conversation).translate(_CURLY_APOSTROPHES)
     opening = rules.cues(text)
     links = len(URL_PATTERN.findall(text))
-    first = _stage1(text, TypeScores.of(opening, links, text=text, use_shape=rules.use_shape))
+    scores1 = TypeScores.of(opening, links, text=text, use_shape=rules.use_shape)
+    reading1 = read(scores1, rules, stage="stage1", language=conversation.language)
+    first = _stage1(text, scores1, reading1)
     if not conversation.support_messages:
-        return first, None
+        return Assessment(first, None, reading1, None)
     follow_ups = " ".join(
         without_instructions(message) for message in conversation.customer_messages
     ).translate(_CURLY_APOSTROPHES)
     later = rules.cues(follow_ups) if follow_ups else []
     signals = opening + [cue for cue in later if cue not in opening]
     links += len(URL_PATTERN.findall(follow_ups))
-    return first, _stage2(conversation, text, first, signals, links, f"{text} {follow_ups}", rules)
+    second, reading2 = _stage2(
+        conversation, text, first, signals, links, f"{text} {follow_ups}", rules
+    )
+    return Assessment(first, second, reading1, reading2)
 
 
-def _stage1(text: str, scores: TypeScores) -> Stage1Result:
-    conversation_type = scores.best
+def _stage1(text: str, scores: TypeScores, reading: Reading) -> Stage1Result:
+    conversation_type = reading.conversation_type
     level, urgency_cues = urgency(text, conversation_type)
-    confidence = _confidence(scores)
+    confidence = reading.confidence
     return Stage1Result(
         conversation_type=conversation_type,
         confidence=confidence,
@@ -247,16 +416,22 @@ def _stage2(
     links: int,
     everything_said: str,
     rules: Rules = DEFAULT_RULES,
-) -> Stage2Result:
+) -> tuple[Stage2Result, Reading]:
     resolution = detect_resolution(conversation.support_messages)
+    weighed = resolution if rules.use_resolution else None
     scores = TypeScores.of(
-        signals,
-        links,
-        resolution=resolution if rules.use_resolution else None,
-        text=everything_said,
-        use_shape=rules.use_shape,
+        signals, links, resolution=weighed, text=everything_said, use_shape=rules.use_shape
     )
-    conversation_type = scores.best
+    reading = read(
+        scores,
+        rules,
+        stage="stage2",
+        confirmed=bool(weighed and weighed.suggested_type == scores.best),
+        resolution=weighed,
+        follow_ups=len(conversation.customer_messages),
+        language=conversation.language,
+    )
+    conversation_type = reading.conversation_type
     changed = conversation_type != first.conversation_type
     supported = bool(resolution and resolution.suggested_type == conversation_type)
     if changed:
@@ -284,10 +459,10 @@ def _stage2(
     )
     return Stage2Result(
         conversation_type=conversation_type,
-        confidence=_confidence(scores, confirmed=supported),
+        confidence=reading.confidence,
         disambiguation_level=disambiguation,
         customer_said=truncate(text, EXCERPT_CHARS),
         support_revealed=revealed,
         support_insights=insights,
         changed_from_stage1=changed,
-    )
+    ), reading

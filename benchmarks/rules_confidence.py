@@ -1,0 +1,147 @@
+"""Fit the offline rules' confidence calibration (``classifier.RULES_CONFIDENCE_CURVES``) and print it.
+
+    python benchmarks/rules_confidence.py
+
+Reads only the calibration sets — the labelled bundled sample and the two hand-written dev sets
+(``data/dev_written_*``) — never a holdout. For each stage it fits an isotonic regression of "the rules' type
+is right" on ``classifier.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
+stage 2 against ``type``), each set weighted equally (the sample has five times the dev sets' labels), and
+prints the curve as the constant to paste into ``classifier.py``. Then it prints each set's reliability table
+with the shipped curve.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sklearn.isotonic import IsotonicRegression
+
+from feedback_assets import settings
+from feedback_assets.calibration import format_reliability, read_conversations, reliability
+from feedback_assets.domain.quality import assess as quality
+from feedback_assets.domain.vocabulary import product_vocabulary
+from feedback_assets.engines.offline import OfflineEngine
+from feedback_assets.engines.offline.classifier import assess, calibrated_probability, rules_raw_confidence
+
+DATA = settings.PACKAGE_DIR / "data"
+CALIBRATION_SETS = {
+    "sample": (settings.SAMPLE_CONVERSATIONS, DATA / "sample_labels.jsonl"),
+    "dev_written_tallybird": (DATA / "dev_written_tallybird" / "conversations.jsonl", DATA / "dev_written_tallybird" / "labels.jsonl"),
+    "dev_written_stallfront": (DATA / "dev_written_stallfront" / "conversations.jsonl", DATA / "dev_written_stallfront" / "labels.jsonl"),
+}
+MIN_STEP_WEIGHT = 0.02
+"""Steps of the isotonic curve holding less than this share of the weight are merged into the next one."""
+MAX_PROBABILITY = 0.97
+"""Rules are never certain: a few dozen right answers in a row do not make a probability of 1."""
+
+
+def raw_points(conversations_path: Path, labels_path: Path) -> dict[str, list[tuple[float, bool]]]:
+    """(raw confidence, rules right?) per stage over the labelled conversations that pass the filter."""
+    labels = {}
+    for line in labels_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            labels[str(record["conversation_id"])] = record
+    passed = [c for c in read_conversations(conversations_path) if quality(c).passed]
+    engine = OfflineEngine(product_vocabulary=product_vocabulary(passed), model=False)
+    points: dict[str, list[tuple[float, bool]]] = {"stage1": [], "stage2": []}
+    for conversation in passed:
+        label = labels.get(conversation.conversation_id)
+        if not label:
+            continue
+        result = assess(conversation, engine.rules)
+        stage1_truth = label.get("stage1_type") or label["type"]
+        scores1 = _scores(conversation, engine, stage=1)
+        points["stage1"].append((rules_raw_confidence(scores1), result.reading1.rules_type == stage1_truth))
+        if result.reading2 is not None:
+            scores2, confirmed = _scores(conversation, engine, stage=2)
+            points["stage2"].append(
+                (rules_raw_confidence(scores2, confirmed=confirmed), result.reading2.rules_type == label["type"])
+            )
+    return points
+
+
+def _scores(conversation, engine, *, stage):
+    """The rules' TypeScores of a stage (re-derived as ``classifier.assess`` does)."""
+    from feedback_assets.domain.resolution import detect_resolution
+    from feedback_assets.domain.text import without_instructions
+    from feedback_assets.engines.offline import classifier
+    from feedback_assets.engines.offline.cues import URL_PATTERN
+
+    rules = engine.rules
+    text = classifier.customer_text(conversation).translate(classifier._CURLY_APOSTROPHES)
+    opening = rules.cues(text)
+    links = len(URL_PATTERN.findall(text))
+    if stage == 1:
+        return classifier.TypeScores.of(opening, links, text=text, use_shape=rules.use_shape)
+    follow_ups = " ".join(without_instructions(m) for m in conversation.customer_messages).translate(
+        classifier._CURLY_APOSTROPHES
+    )
+    later = rules.cues(follow_ups) if follow_ups else []
+    signals = opening + [cue for cue in later if cue not in opening]
+    links += len(URL_PATTERN.findall(follow_ups))
+    resolution = detect_resolution(conversation.support_messages)
+    scores = classifier.TypeScores.of(
+        signals, links, resolution=resolution, text=f"{text} {follow_ups}", use_shape=rules.use_shape
+    )
+    return scores, bool(resolution and resolution.suggested_type == scores.best)
+
+
+def fit_curve(sets: dict[str, list[tuple[float, bool]]]) -> tuple[tuple[float, float], ...]:
+    xs, ys, weights = [], [], []
+    for points in sets.values():
+        for raw, right in points:
+            xs.append(raw)
+            ys.append(1.0 if right else 0.0)
+            weights.append(1.0 / len(points))
+    print("# points per set:", {name: len(points) for name, points in sets.items()})
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(xs, ys, sample_weight=weights)
+    # The fitted step function, sampled at every distinct raw value, merged into steps of real weight.
+    total = sum(weights)
+    distinct = sorted(set(xs))
+    steps: list[list[float]] = []  # [start, probability, weight]
+    for value in distinct:
+        probability = float(model.predict([value])[0])
+        weight = sum(w for x, w in zip(xs, weights) if x == value)
+        if steps and abs(steps[-1][1] - probability) < 1e-9:
+            steps[-1][2] += weight
+        else:
+            steps.append([value, probability, weight])
+    merged: list[list[float]] = []
+    for step in steps:
+        if merged and merged[-1][2] < MIN_STEP_WEIGHT * total:
+            previous = merged.pop()
+            weight = previous[2] + step[2]
+            step = [previous[0], (previous[1] * previous[2] + step[1] * step[2]) / weight, weight]
+        merged.append(step)
+    while len(merged) > 1 and merged[-1][2] < MIN_STEP_WEIGHT * total:
+        last = merged.pop()
+        weight = merged[-1][2] + last[2]
+        merged[-1] = [merged[-1][0], (merged[-1][1] * merged[-1][2] + last[1] * last[2]) / weight, weight]
+    for step in merged:
+        step[1] = min(step[1], MAX_PROBABILITY)
+    curve = [(0.0 if i == 0 else round(s[0], 3), round(s[1], 3)) for i, s in enumerate(merged)]
+    for i in range(1, len(curve)):  # keep it non-decreasing after rounding and merging
+        if curve[i][1] < curve[i - 1][1]:
+            curve[i] = (curve[i][0], curve[i - 1][1])
+    return tuple(curve)
+
+
+def main() -> None:
+    per_set = {name: raw_points(*paths) for name, paths in CALIBRATION_SETS.items()}
+    curves = {}
+    for stage in ("stage1", "stage2"):
+        curves[stage] = fit_curve({name: points[stage] for name, points in per_set.items()})
+    print("RULES_CONFIDENCE_CURVES = {")
+    for stage, curve in curves.items():
+        print(f'    "{stage}": {curve},')
+    print("}")
+    for name, points in per_set.items():
+        for stage in ("stage1", "stage2"):
+            probabilities = [calibrated_probability(raw, stage) for raw, _ in points[stage]]
+            print("\n".join(format_reliability(f"{name} {stage} (shipped curve)", reliability(probabilities, [ok for _, ok in points[stage]]))))
+
+
+if __name__ == "__main__":
+    main()
