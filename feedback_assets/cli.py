@@ -4,12 +4,15 @@ import."""
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
+import traceback
 from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
 from feedback_assets import settings
+from feedback_assets.command_line import explain, positive_int
 
 
 def parse_when(value: str) -> datetime:
@@ -21,16 +24,6 @@ def parse_when(value: str) -> datetime:
     if len(value) == 10:
         parsed = datetime.combine(parsed.date(), dtime.min)
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
-
-
-def positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number")
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
-    return number
 
 
 def _use_database(url: str | None) -> None:
@@ -108,7 +101,11 @@ DELEGATED = {"evaluate": _evaluate, "calibrate": _calibrate, "import-legacy": _i
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="feedback-assets", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="feedback-assets",
+        description=__doc__,
+        epilog="--verbose (anywhere) prints the full trace of a failure instead of one line.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     database_help = f"default: ${settings.DATABASE_URL_ENV}, else the embedded SQLite file"
 
@@ -149,10 +146,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in DELEGATED:
-        return DELEGATED[argv[0]](argv[1:])
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+    verbose = "--verbose" in argv
+    argv = [arg for arg in argv if arg != "--verbose"]
+    database_url = _option(argv, "--database-url")
+    try:
+        if argv and argv[0] in DELEGATED:
+            return DELEGATED[argv[0]](argv[1:])
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except BrokenPipeError:
+        # The reader went away (`feedback-assets runs | head`): not an error; keep Python from complaining
+        # when it flushes stdout at exit.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+        return 0
+    except KeyboardInterrupt:
+        print("feedback-assets: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the boundary: one line for a person, the trace on request
+        if verbose:
+            traceback.print_exc()
+        message, code = explain(error, database_url)
+        print(f"feedback-assets: {message}", file=sys.stderr)
+        return code
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for position, arg in enumerate(argv):
+        if arg == name and position + 1 < len(argv):
+            return argv[position + 1]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 if __name__ == "__main__":

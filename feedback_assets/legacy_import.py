@@ -58,6 +58,7 @@ from feedback_assets.domain.normalize import (
     html_to_text,
 )
 from feedback_assets.sources.base import to_datetime
+from feedback_assets.command_line import positive_int
 from feedback_assets.storage import count_partition, create_run, make_engine, replace_partitions, upgrade
 from feedback_assets.storage.schema import (
     CONFIDENCES,
@@ -877,7 +878,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--database-url", help=f"default: {settings.DATABASE_URL_ENV} or the embedded SQLite file")
     parser.add_argument(
-        "--batch-size", type=int, default=None, help="rows per insert chunk (results do not depend on it)"
+        "--batch-size", type=positive_int, default=None, help="rows per insert chunk (results do not depend on it)"
     )
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)

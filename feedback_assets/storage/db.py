@@ -8,12 +8,19 @@ from sqlalchemy.engine import make_url
 from feedback_assets import settings
 
 
+class UnsupportedDatabase(ValueError):
+    """A database URL for another system than PostgreSQL or SQLite."""
+
+
 def normalise_url(url: str) -> str:
     """Pick psycopg 3 for PostgreSQL whatever the URL says (``postgres://``, ``postgresql://``, psycopg2).
+    Other systems than PostgreSQL and SQLite are refused (``UnsupportedDatabase``).
 
     Dagster's own instance storage needs psycopg2 instead; see ``instance_postgres_url``.
     """
     parsed = make_url(url)
+    if parsed.get_backend_name() not in ("postgresql", "sqlite") and parsed.drivername != "postgres":
+        raise UnsupportedDatabase(f"{parsed.get_backend_name()} databases are not supported")
     if parsed.get_backend_name() == "postgresql" or parsed.drivername == "postgres":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
