@@ -16,7 +16,8 @@ from feedback_assets.domain.text import (
     without_letter_furniture,
     without_troubleshooting,
 )
-from feedback_assets.engines.offline.cues import TYPE_CUE_SET, URGENCY_CUE_SET, _anchors
+from feedback_assets.engines.offline.cues import TYPE_CUE_SET, URGENCY_CUE_SET
+from feedback_assets.engines.offline.cues.anchors import literal_anchors as _anchors
 from feedback_assets_tests.domain_corpus import corpus
 
 
