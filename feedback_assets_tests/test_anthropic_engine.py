@@ -167,7 +167,7 @@ def test_classify_runs_stage1_for_all_and_stage2_only_where_support_replied(stub
     assert "<stage1_result>" in stage2[0].user_text and '<support_reply index="1">' in stage2[0].user_text
     # The long shared system prompt is identical on every call of a stage and ends in a cache breakpoint.
     assert len({json.dumps(r.body["system"]) for r in stage1}) == 1
-    assert stage1[0].body["system"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert stage1[0].body["system"][0]["cache_control"] == {"type": "ephemeral"}  # after the shared text
     assert "csv_export_timeout" in stage1[0].system_text  # taxonomy vocabulary is in the prompt
 
     assert engine.name == "anthropic" and engine.prompt_version == PROMPT_VERSION

@@ -66,9 +66,10 @@ def test_a_rejected_key_fails_the_step_at_once_without_printing_it(db_url, tmp_p
     assert not result.success
     failure = next(event for event in result.all_events if event.is_step_failure)
     message = failure.step_failure_data.error.message
-    assert failure.step_key == "classifications"
+    assert failure.step_key == "conversations"  # the preflight, before anything is fetched or written
     assert "ANTHROPIC_API_KEY" in message and "sk-ant-wrong-secret-999" not in message
     engine = make_engine(db_url)
+    assert read_partition(engine, "conversations", run.id) == []
     assert read_partition(engine, "classifications", run.id) == []
     reconcile_runs(instance, engine)
     failed = get_run(engine, run.id)
@@ -154,3 +155,63 @@ def test_more_failures_than_the_allowed_share_fail_the_step_but_are_recorded(db_
     assert "2 of" in failure.step_failure_data.error.message and "max_failure_share 5%" in failure.step_failure_data.error.message
     rows = read_partition(make_engine(db_url), "classifications", run.id)
     assert sum(1 for row in rows if row["error"]) == 2 and len(rows) > 2  # nothing hidden
+
+
+# ----- preflight and the shared cache prefix, through the assets --------------------------------------------
+
+
+def _step_failure(result):
+    return next(event for event in result.all_events if event.is_step_failure)
+
+
+def test_no_key_fails_in_one_line_before_anything_is_fetched(db_url, tmp_path, instance):
+    with AnthropicStub(feedback_responder, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        defs = definitions_for(
+            db_url, engines=EngineSettings(anthropic_api_key=None, anthropic_base_url=stub.base_url)
+        )
+        result = execute(defs, instance, run.partition_key)
+        assert not stub.requests  # not even a model check without a key
+    failure = _step_failure(result)
+    assert failure.step_key == "conversations"
+    message = failure.step_failure_data.error.message
+    assert "set ANTHROPIC_API_KEY" in message and len(message.strip().splitlines()) == 1
+    assert read_partition(make_engine(db_url), "conversations", run.id) == []
+
+
+def test_a_wrong_model_fails_before_ingest_naming_its_setting(db_url, tmp_path, instance):
+    with AnthropicStub(feedback_responder, api_key=KEY) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        engines = EngineSettings(
+            anthropic_api_key=KEY,
+            anthropic_base_url=stub.base_url,
+            stage2_model="claude-sonnet-9-9",
+            prices_json='{"claude-sonnet-9-9": {"input": 3, "output": 15, "cache_read": 0.3, "cache_write": 3.75}}',
+        )
+        result = execute(definitions_for(db_url, engines=engines), instance, run.partition_key)
+        assert not stub.message_requests
+    failure = _step_failure(result)
+    assert failure.step_key == "conversations"
+    assert "model claude-sonnet-9-9 (FEEDBACK_STAGE2_MODEL) does not exist" in failure.step_failure_data.error.message
+    assert read_partition(make_engine(db_url), "conversations", run.id) == []
+
+
+def test_deprecation_is_in_the_log_and_the_metadata_and_cache_counts_are_per_stage(db_url, tmp_path, instance):
+    info = {"claude-sonnet-5-5": {"lifecycle": "deprecated", "retires_at": "2027-06-01T00:00:00Z"}}
+    with AnthropicStub(feedback_responder, api_key=KEY, model_info=info) as stub:
+        run = new_run(db_url, tmp_path, engine="anthropic")
+        result = execute(_defs(db_url, stub), instance, run.partition_key)
+    assert result.success
+    metadata = {
+        e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    notice = "claude-sonnet-5-5 (FEEDBACK_STAGE2_MODEL, FEEDBACK_THEME_MODEL) is deprecated"
+    assert notice in metadata["conversations"]["engine_warnings"].value
+    logs = [record.user_message for record in instance.all_logs(result.run_id)]
+    assert any(notice in line for line in logs)
+    classified, themed = metadata["classifications"], metadata["themes"]
+    assert classified["cache_write_tokens_stage2"].value > 0 and classified["cache_read_tokens_stage2"].value > 0
+    # Themes run on the same model with the same prefix: they read what stage 2 wrote, and write nothing.
+    assert themed["cache_write_tokens_theme"].value == 0 and themed["cache_read_tokens_theme"].value > 0
+    assert "stage" in themed["usage_by_stage"].value and themed["cache_prefix_padded"].value is False

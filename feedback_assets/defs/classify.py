@@ -4,7 +4,12 @@ the quality filter, with the run's engine. Failures are rows with ``error`` set,
 It streams: quality-passed conversations are read ``chunk`` at a time (``iter_partition``), classified a
 chunk at a time and written as they come, so memory holds one chunk plus counters whatever the partition's
 size. Results do not depend on the chunk: each conversation is classified on its own, against the run's
-product vocabulary, which a first streamed pass over the same conversations decides (a Counter of terms)."""
+product vocabulary, which a first streamed pass over the same conversations decides (a Counter of terms).
+
+Pay once (``storage.reuse``): every row stores the hash of what the engine read (``input_hash``); for each
+chunk one query finds the conversations an earlier run already classified from the same input with the
+same engine, model and prompt version, and those rows are copied (``reused_from_run``) instead of asking the
+engine. ``FEEDBACK_REUSE=0`` forces a full re-run; by default only the Claude engine's rows are reused."""
 
 from typing import Any, Iterator
 
@@ -18,7 +23,13 @@ from feedback_assets.defs.common import (
     stop_requested,
     start_run_step,
 )
-from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
+from feedback_assets.defs.llm import (
+    LLM_POOL,
+    engine_metadata,
+    fail_if_too_many_failures,
+    record_usage,
+    reuse_metadata,
+)
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.classify import (
@@ -31,6 +42,7 @@ from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import distribution_table, markdown_table
 from feedback_assets.storage import count_partition, iter_partition, replace_partition, update_run
+from feedback_assets.storage import reuse as pay_once
 from feedback_assets.storage.schema import conversations as conversations_table
 
 MIN_CHUNK = 1000
@@ -68,10 +80,35 @@ def classifications(
                 for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk)
             )
             uses_vocabulary = prepare_engine(classifier, vocabulary)
+            reuse = pay_once.reuse_settings()
+            reusing = reuse.applies_to(classifier.name)
+            # What a result depends on beyond the conversation: the taxonomy (in every Claude prompt) and,
+            # for an engine that reads it, the run's product vocabulary.
+            input_context = pay_once.digest(
+                [
+                    pay_once.taxonomy_version(engines.taxonomy_path),
+                    sorted(vocabulary.terms) if uses_vocabulary else None,
+                ]
+            )
 
             def rows() -> Iterator[dict[str, Any]]:
                 for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk):
-                    batch = classify_conversations(classifier, [conversation_from_row(row) for row in rows_in])
+                    conversations = [conversation_from_row(row) for row in rows_in]
+                    hashes = {c.conversation_id: pay_once.classification_hash(c, input_context) for c in conversations}
+                    found = (
+                        pay_once.find_reusable(
+                            engine,
+                            "classifications",
+                            run.id,
+                            hashes,
+                            engine_name=classifier.name,
+                            model=classifier.classification_model,
+                            prompt_version=classifier.prompt_version,
+                        )
+                        if reusing
+                        else {}
+                    )
+                    batch = classify_conversations(classifier, conversations, input_hashes=hashes, reused=found)
                     tally.add(batch, inputs=len(rows_in))
                     yield from batch.rows
                     progress.add(len(rows_in))
@@ -83,7 +120,10 @@ def classifications(
         classified = written - tally.failures
         update_run(engine, run.id, classified_count=classified, failures_count=tally.failures)
         record_usage(engine, run.id, tally.usage)
-        context.log.info(f"classifications: {classified} classified, {tally.failures} failed ({classifier.name})")
+        context.log.info(
+            f"classifications: {classified} classified, {tally.failures} failed, "
+            f"{tally.reused} copied from earlier runs ({classifier.name})"
+        )
 
     fail_if_too_many_failures(
         "classifications", tally.failed_rows, tally.inputs, pipeline.max_failure_share, run.id
@@ -101,6 +141,9 @@ def classifications(
         ),
         "compute_seconds": round(timer.seconds, 3),
         **engine_metadata(classifier, classifier.classification_model, tally.failed_rows, tally.usage),
+        **reuse_metadata(
+            reuse.describe(classifier.name), tally.reused, written, tally.usage, tally.reused_from
+        ),
     }
     if changes:
         metadata["type_changes"] = dg.MetadataValue.md(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 import dagster as dg
 from sqlalchemy import Engine
@@ -54,6 +54,28 @@ def stop_requested(context: dg.AssetExecutionContext):
     """The ``should_stop`` callable an engine polls during a step."""
     instance, dagster_run_id = context.instance, context.run.run_id
     return lambda: run_is_stopping(instance, dagster_run_id)
+
+
+def preflight_engine(context: dg.AssetExecutionContext, engines, run: RunRecord) -> dict[str, Any]:
+    """For a run on the Claude engine: the engine's preflight (key, prices, each model exists, deprecations)
+    before anything is fetched or written. Errors fail the step with one line naming the settings;
+    deprecation notices go to the log and into the returned step metadata. Other engines: nothing."""
+    if engines.engine_for(run.engine) != "anthropic":
+        return {}
+    report = engines.preflight()
+    for warning in report.warnings:
+        context.log.warning(f"engine preflight: {warning}")
+    metadata: dict[str, Any] = {"engine_preflight": dg.MetadataValue.text(report.summary())}
+    if report.warnings:
+        metadata["engine_warnings"] = dg.MetadataValue.md("\n".join(f"- {w}" for w in report.warnings))
+    if not report.ok:
+        raise dg.Failure(
+            description=f"engine preflight for pipeline run {run.id} failed: {report.summary()}",
+            metadata=metadata,
+            allow_retries=False,
+        )
+    context.log.info(f"engine preflight: {report.summary()} ({report.calls} model checks)")
+    return metadata
 
 
 @contextmanager

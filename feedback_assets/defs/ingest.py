@@ -9,9 +9,15 @@ from typing import Any, Iterator
 
 import dagster as dg
 
-from feedback_assets.defs.common import ASSET_KINDS, StepTimer, fail_if_silent_zero, start_run_step
+from feedback_assets.defs.common import (
+    ASSET_KINDS,
+    StepTimer,
+    fail_if_silent_zero,
+    preflight_engine,
+    start_run_step,
+)
 from feedback_assets.defs.partitions import pipeline_runs_partitions
-from feedback_assets.defs.resources import FeedbackDatabase, SourceSettings
+from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, SourceSettings
 from feedback_assets.domain.normalize import (
     StreamReport,
     conversation_identity,
@@ -32,11 +38,17 @@ from feedback_assets.storage import replace_partition, update_run
     description="One row per (run, conversation): normalised text, support replies and the quality verdict.",
 )
 def conversations(
-    context: dg.AssetExecutionContext, database: FeedbackDatabase, sources: SourceSettings
+    context: dg.AssetExecutionContext,
+    database: FeedbackDatabase,
+    sources: SourceSettings,
+    engines: EngineSettings,
 ) -> dg.MaterializeResult:
     timer = StepTimer()
     engine = database.get_engine()
     run = start_run_step(context, engine)
+    # The run's engine is checked before anything is fetched or written: a missing key or a wrong model
+    # fails here in one line instead of after ingest.
+    preflight_metadata = preflight_engine(context, engines, run)
     with timer.measure():
         try:
             source = sources.build(run.source, run.source_params)
@@ -100,6 +112,7 @@ def conversations(
         "ids_cleaned": report.cleaned_id_count,
         "source_stats": dg.MetadataValue.json(dict(fetched.stats)),
         "compute_seconds": round(timer.seconds, 3),
+        **preflight_metadata,
     }
     notices = [str(warning) for warning in fetched.warnings[:25]] + report.cleaned_ids[:25]
     if notices:

@@ -72,8 +72,56 @@ def engine_metadata(
         "cache_write_tokens": usage.cache_write_tokens,
         "estimated_cost_usd": dg.MetadataValue.float(round(usage.cost_usd, 4)),
     }
+    by_stage = getattr(engine, "usage_by_stage", None)
+    if by_stage:  # the Claude engine: calls, tokens and prompt-cache reads/writes per stage
+        metadata["usage_by_stage"] = dg.MetadataValue.md(
+            markdown_table(
+                ["stage", "calls", "input tokens", "cache read tokens", "cache write tokens", "cost USD"],
+                [
+                    [stage, row["calls"], row["input_tokens"], row["cache_read_tokens"],
+                     row["cache_write_tokens"], f"{row['cost_usd']:.4f}"]
+                    for stage, row in sorted(by_stage.items())
+                ],
+            )
+        )
+        for stage, row in sorted(by_stage.items()):
+            metadata[f"cache_read_tokens_{stage}"] = row["cache_read_tokens"]
+            metadata[f"cache_write_tokens_{stage}"] = row["cache_write_tokens"]
+    prefix = getattr(engine, "cache_prefix", None)
+    if prefix is not None:
+        metadata.update(prefix.as_metadata())
     if failures:
         metadata["failure_examples"] = dg.MetadataValue.md(
             markdown_table(["failure"], [[line] for line in failures[:FAILURE_EXAMPLES]])
+        )
+    return metadata
+
+
+def reuse_metadata(
+    setting: str, reused: int, total: int, usage: TokenUsage, reused_from: Mapping[int, int]
+) -> dict[str, Any]:
+    """Pay once (``storage.reuse``): rows copied from earlier runs instead of asking the engine, where from,
+    and what that saved. Rows carry no token counts of their own, so the saving is estimated from this run's
+    average cost per computed row; with no paid call in this run to average, it is reported as not known."""
+    computed = total - reused
+    metadata: dict[str, Any] = {
+        "reuse": setting,
+        "rows_reused": reused,
+        "rows_computed": computed,
+        "reused_share": dg.MetadataValue.float(round(reused / total, 3) if total else 0.0),
+    }
+    if reused_from:
+        metadata["reused_from_runs"] = dg.MetadataValue.md(
+            markdown_table(["earlier run", "rows"], sorted(reused_from.items(), key=lambda item: -item[0])[:10])
+        )
+    if not reused:
+        metadata["estimated_cost_saved_usd"] = dg.MetadataValue.float(0.0)
+        metadata["cost_saved_basis"] = "nothing reused"
+    elif computed > 0:
+        metadata["estimated_cost_saved_usd"] = dg.MetadataValue.float(round(usage.cost_usd / computed * reused, 4))
+        metadata["cost_saved_basis"] = "this run's average cost per computed row × rows reused (approximate)"
+    else:
+        metadata["cost_saved_basis"] = (
+            "not known: rows carry no token counts and this run computed no row to average"
         )
     return metadata

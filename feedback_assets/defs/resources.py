@@ -49,6 +49,16 @@ class EngineSettings(dg.ConfigurableResource):
     mode: str = Field(default="messages", description="messages | batches (Message Batches API)")
     timeout_seconds: float = Field(default=60.0, description="per Claude call (each attempt)")
     max_retries: int = Field(default=2, description="SDK retries on 408/409/429/5xx, honouring retry-after")
+    max_retry_wait_seconds: float = Field(
+        default=60.0,
+        description="FEEDBACK_ANTHROPIC_MAX_RETRY_WAIT: a retry-after longer than this ends the call as a "
+        "recorded failure instead of sleeping",
+    )
+    step_deadline_seconds: Optional[float] = Field(
+        default=None,
+        description="FEEDBACK_ANTHROPIC_STEP_DEADLINE: seconds of Claude work per step; then in-flight calls "
+        "are cancelled and the remaining items are recorded as failures (unset: no deadline)",
+    )
     prices_json: Optional[str] = Field(
         default=None,
         description='FEEDBACK_ANTHROPIC_PRICES: {"model": {"input": $/MTok, "output": …, "cache_read": …, '
@@ -74,6 +84,8 @@ class EngineSettings(dg.ConfigurableResource):
                 "mode": self.mode,
                 "timeout": self.timeout_seconds,
                 "max_retries": self.max_retries,
+                "max_retry_wait": self.max_retry_wait_seconds,
+                "step_deadline": self.step_deadline_seconds,
                 "should_stop": should_stop,
                 "stop_poll_interval": 1.0,  # each poll asks the Dagster instance for the run status
             }
@@ -87,6 +99,30 @@ class EngineSettings(dg.ConfigurableResource):
 
                 options["taxonomy"] = load_taxonomy(self.taxonomy_path)
         return build_engine(name, **options)
+
+    def preflight(self):
+        """The Claude engine's preflight over these settings (key, prices, models exist, deprecations):
+        a ``feedback_assets.engines.anthropic.preflight.PreflightReport``."""
+        from feedback_assets.engines.anthropic.engine import (
+            DEFAULT_STAGE1_MODEL,
+            DEFAULT_STAGE2_MODEL,
+            DEFAULT_THEME_MODEL,
+        )
+        from feedback_assets.engines.anthropic.preflight import PreflightSettings, preflight
+
+        chosen = {
+            "FEEDBACK_STAGE1_MODEL": self.stage1_model or DEFAULT_STAGE1_MODEL,
+            "FEEDBACK_STAGE2_MODEL": self.stage2_model or DEFAULT_STAGE2_MODEL,
+            "FEEDBACK_THEME_MODEL": self.theme_model or DEFAULT_THEME_MODEL,
+        }
+        return preflight(
+            PreflightSettings(
+                api_key=self.anthropic_api_key,
+                base_url=self.anthropic_base_url,
+                models=chosen,
+                prices=json.loads(self.prices_json) if self.prices_json else None,
+            )
+        )
 
 
 class SourceSettings(dg.ConfigurableResource):
@@ -148,6 +184,8 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
                     ("stage2_model", "FEEDBACK_STAGE2_MODEL"),
                     ("theme_model", "FEEDBACK_THEME_MODEL"),
                     ("concurrency", "FEEDBACK_LLM_CONCURRENCY"),
+                    ("max_retry_wait_seconds", "FEEDBACK_ANTHROPIC_MAX_RETRY_WAIT"),
+                    ("step_deadline_seconds", "FEEDBACK_ANTHROPIC_STEP_DEADLINE"),
                 )
                 if os.environ.get(variable)
             },

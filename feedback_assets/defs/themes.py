@@ -1,5 +1,9 @@
 """The ``themes`` asset: product area, component, issue signature, intent and symptoms for every actionable
-classification of the run; signatures canonicalised and near-duplicates merged across the run."""
+classification of the run; signatures canonicalised and near-duplicates merged across the run.
+
+Pay once (``storage.reuse``): a theme whose input (conversation, classification fields, taxonomy version)
+is unchanged since an earlier run with the same engine, model and prompt version is copied from it instead
+of asking the engine; its engine answer still goes through the signature rules with the whole run."""
 
 
 import dagster as dg
@@ -12,7 +16,13 @@ from feedback_assets.defs.common import (
     stop_requested,
     start_run_step,
 )
-from feedback_assets.defs.llm import LLM_POOL, engine_metadata, fail_if_too_many_failures, record_usage
+from feedback_assets.defs.llm import (
+    LLM_POOL,
+    engine_metadata,
+    fail_if_too_many_failures,
+    record_usage,
+    reuse_metadata,
+)
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.taxonomy import load_taxonomy
@@ -26,6 +36,7 @@ from feedback_assets.domain.themes import (
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import count_by, distribution_table
 from feedback_assets.storage import replace_partition, update_run
+from feedback_assets.storage import reuse as pay_once
 from feedback_assets.storage.reads import iter_theme_inputs
 
 
@@ -58,7 +69,41 @@ def themes(
 
         with engine_errors_fail_the_step("themes", run.id):
             extractor = engines.build(run.engine, should_stop=stop_requested(context))
-            batch = extract_themes(extractor, requests(), taxonomy=load_taxonomy(engines.taxonomy_path))
+            reuse = pay_once.reuse_settings()
+            reusing = reuse.applies_to(extractor.name)
+            input_context = pay_once.taxonomy_version(engines.taxonomy_path)
+            if extractor.name in pay_once.RUN_WIDE_THEMES:
+                # This engine's theme for one conversation depends on the run's others (it groups them):
+                # its hashes cover the whole run's theme input, so a theme is reused only when all of it is
+                # unchanged. One extra streamed pass, on every run, so the stored hash means the same
+                # whether reuse was on or not.
+                input_context = pay_once.run_context(
+                    [input_context]
+                    + [
+                        (row["conversation_id"], pay_once.theme_hash(theme_request_from_row(row), input_context))
+                        for chunk in iter_theme_inputs(engine, run.id, actionable)
+                        for row in chunk
+                    ]
+                )
+
+            def find(hashes):
+                return pay_once.find_reusable(
+                    engine,
+                    "themes",
+                    run.id,
+                    hashes,
+                    engine_name=extractor.name,
+                    model=extractor.theme_model,
+                    prompt_version=extractor.prompt_version,
+                )
+
+            batch = extract_themes(
+                extractor,
+                requests(),
+                taxonomy=load_taxonomy(engines.taxonomy_path),
+                input_hash=lambda request: pay_once.theme_hash(request, input_context),
+                reuse=find if reusing else None,
+            )
         progress.finish()
         review_notes = []
         if pipeline.review_stories:
@@ -84,6 +129,13 @@ def themes(
         "product_areas": dg.MetadataValue.md(distribution_table(count_by(ok_rows, "product_area"), label="area")),
         "compute_seconds": round(timer.seconds, 3),
         **engine_metadata(extractor, extractor.theme_model, batch.rows, batch.usage),
+        **reuse_metadata(
+            reuse.describe(extractor.name),
+            batch.reused,
+            written,
+            batch.usage,
+            count_by([row for row in batch.rows if row.get("reused_from_run") is not None], "reused_from_run"),
+        ),
         "story_review": "on" if pipeline.review_stories else "off",
     }
     if review_notes:

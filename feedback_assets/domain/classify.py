@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from feedback_assets.domain.models import ClassificationOutcome, Conversation, TokenUsage
 from feedback_assets.domain.resolution import detect_resolution
@@ -49,6 +49,8 @@ class ClassificationBatch:
     """One per input conversation, in input order; keys = the ``classifications`` columns minus the run id."""
     usage: TokenUsage = field(default_factory=TokenUsage)
     failures: int = 0
+    reused: int = 0
+    """Rows copied from an earlier run (``reused_from_run`` set) instead of asking the engine."""
 
 
 _NONE = "(none)"
@@ -70,6 +72,9 @@ class ClassificationTally:
     resolutions: Counter = field(default_factory=Counter)
     failed_rows: list[dict[str, Any]] = field(default_factory=list)
     """``{conversation_id, error}`` of every failure (small; the failure policy and metadata name them)."""
+    reused: int = 0
+    reused_from: Counter = field(default_factory=Counter)
+    """Earlier run id → rows copied from it."""
 
     def add(self, batch: "ClassificationBatch", inputs: int) -> None:
         """Count one chunk: its ``inputs`` conversations and the batch classified from them."""
@@ -77,7 +82,10 @@ class ClassificationTally:
         self.rows += len(batch.rows)
         self.failures += batch.failures
         self.usage = self.usage + batch.usage
+        self.reused += batch.reused
         for row in batch.rows:
+            if row.get("reused_from_run") is not None:
+                self.reused_from[row["reused_from_run"]] += 1
             if row.get("error"):
                 self.failed_rows.append({"conversation_id": row["conversation_id"], "error": row["error"]})
                 continue
@@ -123,12 +131,31 @@ def _row(
     }
 
 
-def classify_conversations(engine: Engine, conversations: Sequence[Conversation]) -> ClassificationBatch:
-    """Classify ``conversations`` (one run) with ``engine``; see the module docstring."""
+def classify_conversations(
+    engine: Engine,
+    conversations: Sequence[Conversation],
+    *,
+    input_hashes: Mapping[str, str] | None = None,
+    reused: Mapping[str, Mapping[str, Any]] | None = None,
+) -> ClassificationBatch:
+    """Classify ``conversations`` (one run) with ``engine``; see the module docstring.
+
+    ``input_hashes`` (id → hash of what the engine reads) is stored on every row as ``input_hash``.
+    ``reused`` (id → an earlier run's row, with ``reused_from_run``; ``storage.reuse.find_reusable``) is
+    copied as it is for those conversations, which the engine is not asked about; when every conversation
+    is reused the engine is not called at all."""
     if not conversations:
         return ClassificationBatch(rows=[])
-    result = engine.classify(conversations)
-    expected = {conversation.conversation_id for conversation in conversations}
+    hashes = input_hashes or {}
+    reused = reused or {}
+    ask = [conversation for conversation in conversations if conversation.conversation_id not in reused]
+    if not ask:
+        rows = [
+            {**reused[c.conversation_id], "input_hash": hashes.get(c.conversation_id)} for c in conversations
+        ]
+        return ClassificationBatch(rows=rows, reused=len(rows))
+    result = engine.classify(ask)
+    expected = {conversation.conversation_id for conversation in ask}
     outcomes: dict[str, ClassificationOutcome] = {}
     for outcome in result.outcomes:
         # The first outcome per id counts; outcomes for ids that were not asked about are ignored.
@@ -136,7 +163,13 @@ def classify_conversations(engine: Engine, conversations: Sequence[Conversation]
             outcomes.setdefault(outcome.conversation_id, outcome)
     rows = []
     failures = 0
+    copied = 0
     for conversation in conversations:
+        earlier = reused.get(conversation.conversation_id)
+        if earlier is not None:
+            copied += 1
+            rows.append({**earlier, "input_hash": hashes.get(conversation.conversation_id)})
+            continue
         outcome = outcomes.get(conversation.conversation_id)
         if outcome is None:
             error = (
@@ -149,5 +182,8 @@ def classify_conversations(engine: Engine, conversations: Sequence[Conversation]
         else:
             error = None
         failures += error is not None
-        rows.append(_row(engine, conversation, outcome, error))
-    return ClassificationBatch(rows=rows, usage=result.usage, failures=failures)
+        row = _row(engine, conversation, outcome, error)
+        row["input_hash"] = hashes.get(conversation.conversation_id)
+        row["reused_from_run"] = None
+        rows.append(row)
+    return ClassificationBatch(rows=rows, usage=result.usage, failures=failures, reused=copied)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from feedback_assets.domain.models import (
     CONVERSATION_TYPES,
@@ -29,7 +30,7 @@ from feedback_assets.domain.signatures import (
     merge_near_duplicates,
 )
 from feedback_assets.domain.taxonomy import Taxonomy, load_taxonomy
-from feedback_assets.engines.base import Engine
+from feedback_assets.engines.base import Engine, EngineResult
 
 __all__ = [
     "DEFAULT_ACTIONABLE_TYPES",
@@ -49,6 +50,12 @@ class ThemeBatch:
     """One per request, in request order; keys = the ``themes`` columns minus the run id."""
     usage: TokenUsage = field(default_factory=TokenUsage)
     failures: int = 0
+    reused: int = 0
+    """Themes copied from an earlier run (``reused_from_run`` set) instead of asking the engine."""
+
+
+REUSE_CHUNK = 1000
+"""Requests looked up at once for reuse (one query per chunk)."""
 
 
 def check_actionable_types(actionable_types: Sequence[str]) -> tuple[str, ...]:
@@ -103,6 +110,23 @@ def theme_requests(
     return requests
 
 
+def _theme_from_row(row: Mapping[str, Any]) -> ThemeResult | None:
+    """The engine's answer as stored on an earlier run's row (its own signature, before the rules)."""
+    try:
+        return ThemeResult(
+            product_area=row["product_area"],
+            component=row["component"],
+            issue_signature=row["engine_issue_signature"],
+            user_intent=row["user_intent"],
+            symptoms=list(row["symptoms"] or []),
+            affected_flow=row["affected_flow"],
+            root_cause_hypothesis=row["root_cause_hypothesis"],
+            matched_vocabulary=bool(row["matched_vocabulary"]),
+        )
+    except (KeyError, ValueError, TypeError):
+        return None  # not a valid answer any more: ask the engine
+
+
 def _row(
     engine: Engine, conversation_id: str, final_type: str, theme: ThemeResult | None, error: str | None
 ) -> dict[str, Any]:
@@ -124,30 +148,79 @@ def _row(
     }
 
 
+def _chunks(items: Iterable[ThemeRequest], size: int) -> Iterator[list[ThemeRequest]]:
+    chunk: list[ThemeRequest] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def extract_themes(
-    engine: Engine, requests: Iterable[ThemeRequest], *, taxonomy: Taxonomy | None = None
+    engine: Engine,
+    requests: Iterable[ThemeRequest],
+    *,
+    taxonomy: Taxonomy | None = None,
+    input_hash: Callable[[ThemeRequest], str] | None = None,
+    reuse: Callable[[Mapping[str, str]], Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> ThemeBatch:
     """Themes for ``requests`` (one run) with the signature rules applied; see the module docstring.
 
     ``requests`` is read once and may be a stream: of each request only its id and type are kept here
-    (engines keep what they need), so a run's conversations never need to be in memory at once."""
+    (engines keep what they need), so a run's conversations never need to be in memory at once.
+
+    ``input_hash(request)`` is stored on every row as ``input_hash``. ``reuse`` is called once per chunk of
+    ``REUSE_CHUNK`` requests with their hashes (id → hash) and returns the earlier rows to copy (id → row
+    with ``reused_from_run``; ``storage.reuse.find_reusable``): those requests are not sent to the engine,
+    and the earlier row's own engine answer goes through the signature rules with the rest of the run.
+    When every request is reused the engine is not called at all."""
     taxonomy = taxonomy or load_taxonomy()
     asked: list[tuple[str, str]] = []  # (conversation id, final type) in request order
+    hashes: dict[str, str] = {}
+    earlier: dict[str, tuple[ThemeOutcome, int]] = {}  # id → (copied answer, run it came from)
 
     def recorded() -> Iterator[ThemeRequest]:
-        for request in requests:
-            asked.append((request.conversation.conversation_id, request.final_type))
-            yield request
+        chunks = _chunks(requests, REUSE_CHUNK) if input_hash or reuse else ([request] for request in requests)
+        for chunk in chunks:
+            chunk_hashes = (
+                {request.conversation.conversation_id: input_hash(request) for request in chunk} if input_hash else {}
+            )
+            hashes.update(chunk_hashes)
+            found = reuse(chunk_hashes) if reuse and chunk_hashes else {}
+            for request in chunk:
+                conversation_id = request.conversation.conversation_id
+                asked.append((conversation_id, request.final_type))
+                row = found.get(conversation_id)
+                theme = _theme_from_row(row) if row is not None else None
+                if theme is not None:
+                    earlier[conversation_id] = (
+                        ThemeOutcome(conversation_id=conversation_id, theme=theme),
+                        row["reused_from_run"],
+                    )
+                    continue
+                yield request
 
-    result = engine.extract_themes(recorded())
+    stream = recorded()
+    first = next(stream, None)
+    if first is None:
+        result = EngineResult(outcomes=[])  # nothing to ask: the engine is not called
+    else:
+        result = engine.extract_themes(chain([first], stream))
     if not asked:
         return ThemeBatch(rows=[])
     expected = {conversation_id for conversation_id, _ in asked}
     outcomes: dict[str, ThemeOutcome] = {}
     for outcome in result.outcomes:
-        if outcome.conversation_id in expected:
+        if outcome.conversation_id in expected and outcome.conversation_id not in earlier:
             outcomes.setdefault(outcome.conversation_id, outcome)
     del expected
+    reused_from = {conversation_id: run for conversation_id, (_, run) in earlier.items()}
+    for conversation_id, (outcome, _) in earlier.items():
+        outcomes[conversation_id] = outcome
+    earlier.clear()
 
     ruled: dict[str, tuple[ThemeResult, str] | str] = {}  # id → (theme, signature) or error
     canonical: dict[tuple[str, str], str] = {}  # (signature, component) → canonical form, computed once
@@ -168,6 +241,9 @@ def extract_themes(
             if key not in canonical:
                 canonical[key] = canonicalise(specific, taxonomy, component=theme.component)[0]
             ruled[conversation_id] = (theme, canonical[key])
+    engine_signatures: dict[str, str] = {
+        conversation_id: value[0].issue_signature for conversation_id, value in ruled.items() if isinstance(value, tuple)
+    }
 
     vocabulary = {entry.signature for entry in taxonomy.vocabulary}
     counts = Counter(value[1] for value in ruled.values() if isinstance(value, tuple))
@@ -179,14 +255,19 @@ def extract_themes(
         value = ruled.pop(conversation_id)
         if isinstance(value, str):
             failures += 1
-            rows.append(_row(engine, conversation_id, final_type, None, value))
-            continue
-        theme, signature = value
-        final = merged[signature]
-        if final != theme.issue_signature or theme.matched_vocabulary != (final in vocabulary):
-            theme = theme.model_copy(update={"issue_signature": final, "matched_vocabulary": final in vocabulary})
-        rows.append(_row(engine, conversation_id, final_type, theme, None))
-    return ThemeBatch(rows=rows, usage=result.usage, failures=failures)
+            row = _row(engine, conversation_id, final_type, None, value)
+            row["engine_issue_signature"] = None
+        else:
+            theme, signature = value
+            final = merged[signature]
+            if final != theme.issue_signature or theme.matched_vocabulary != (final in vocabulary):
+                theme = theme.model_copy(update={"issue_signature": final, "matched_vocabulary": final in vocabulary})
+            row = _row(engine, conversation_id, final_type, theme, None)
+            row["engine_issue_signature"] = engine_signatures.get(conversation_id)
+        row["input_hash"] = hashes.get(conversation_id)
+        row["reused_from_run"] = reused_from.get(conversation_id)
+        rows.append(row)
+    return ThemeBatch(rows=rows, usage=result.usage, failures=failures, reused=len(reused_from))
 
 
 def candidate_signatures(rows: Sequence[Mapping[str, Any]], min_group_size: int) -> dict[str, list[str]]:

@@ -87,6 +87,16 @@ def _provenance_columns() -> list[Column]:
         Column("error", Text, nullable=True),
     ]
 
+
+def _reuse_columns() -> list[Column]:
+    """"Pay once" (``storage.reuse``): the hash of what the engine read, and the earlier run a row was copied
+    from instead of calling the engine again (NULL when it was computed by this run). Not foreign keys: a
+    copied row stays valid when the run it came from is deleted."""
+    return [
+        Column("input_hash", String(64), nullable=True),
+        Column("reused_from_run", Integer, nullable=True),
+    ]
+
 pipeline_runs = Table(
     "pipeline_runs",
     metadata,
@@ -175,6 +185,7 @@ classifications = Table(
     Column("resolution_suggested_type", String(32), nullable=True),
     Column("final_type", String(32), nullable=True),
     *_provenance_columns(),
+    *_reuse_columns(),
     PrimaryKeyConstraint("pipeline_run_id", "conversation_id"),
     _own_run_conversation_fk(),
     CheckConstraint(_one_of("stage1_type", CONVERSATION_TYPES), name="stage1_type"),
@@ -203,11 +214,23 @@ themes = Table(
     Column("matched_vocabulary", Boolean, nullable=True),
     Column("final_type", String(32), nullable=True),
     *_provenance_columns(),
+    *_reuse_columns(),
+    # The signature as the engine answered it, before the run's signature rules and review (what a reused
+    # theme is fed back into the rules with); NULL on failures.
+    Column("engine_issue_signature", String(128), nullable=True),
     PrimaryKeyConstraint("pipeline_run_id", "conversation_id"),
     _own_run_conversation_fk(),
     CheckConstraint("issue_signature IS NOT NULL OR error IS NOT NULL", name="themed_or_failed"),
 )
 Index("ix_themes_signature", themes.c.pipeline_run_id, themes.c.issue_signature)
+# The reuse lookup: (conversation, input hash) → its rows in earlier runs, newest first.
+Index(
+    "ix_classifications_reuse",
+    classifications.c.conversation_id,
+    classifications.c.input_hash,
+    classifications.c.pipeline_run_id,
+)
+Index("ix_themes_reuse", themes.c.conversation_id, themes.c.input_hash, themes.c.pipeline_run_id)
 
 stories = Table(
     "stories",

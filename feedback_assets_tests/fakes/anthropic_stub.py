@@ -7,7 +7,9 @@ forces a tool, a JSON ``text`` block when it asks for ``output_config.format``; 
 ``POST /v1/messages/batches`` (``message_batch`` object), ``GET /v1/messages/batches/{id}``
 (``processing_status`` ``in_progress`` until polled ``batch_polls_before_end`` times, then ``ended`` with
 ``results_url``), ``GET …/{id}/results`` (JSON Lines, in reverse order so clients must map by ``custom_id``),
-``POST …/{id}/cancel``, and ``GET /_stub/stats`` (counters, for a stub run in another process with ``python -m
+``POST …/{id}/cancel``, ``GET /v1/models/{id}`` (a ``model`` object with ``lifecycle``, or 404
+``not_found_error`` for a model the stub does not know; ``model_info`` overrides fields per model, e.g. a
+deprecated ``lifecycle`` and ``retires_at``), and ``GET /_stub/stats`` (counters, for a stub run in another process with ``python -m
 feedback_assets_tests.fakes.anthropic_stub``).
 
 Scripting: ``stub.script(reply, …)`` queues replies consumed first-in first-out by ``/v1/messages`` calls;
@@ -360,6 +362,7 @@ class AnthropicStub:
         batch_max_requests: int = API_MAX_BATCH_REQUESTS,
         batch_max_bytes: int = API_MAX_BATCH_BYTES,
         models: dict[str, StubModel] | None = None,
+        model_info: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.responder = responder
         self.batch_responder = batch_responder
@@ -369,6 +372,8 @@ class AnthropicStub:
         self.batch_max_requests = batch_max_requests
         self.batch_max_bytes = batch_max_bytes
         self.models = dict(MODELS if models is None else models)
+        self.model_info = dict(model_info or {})
+        """Model id → fields laid over the ``GET /v1/models/{id}`` answer (``lifecycle``, ``retires_at``…)."""
         self.refused: list[tuple[RecordedRequest, Fault]] = []
         """Requests (and batch creates / entries) refused by the API rules, with the error sent."""
         self.requests: list[RecordedRequest] = []
@@ -483,13 +488,19 @@ class AnthropicStub:
             stop_reason, output_tokens = "max_tokens", limit
         if thinking is not None:
             content.insert(0, {"type": "thinking", "thinking": thinking, "signature": "c3R1Yg=="})
-        prefix = {"tools": body.get("tools"), "system": body.get("system"), "model": body.get("model")}
+        # The cached prefix runs (tools, then system) up to the last block with a cache breakpoint; the
+        # system blocks after it are billed as input on every call, like the real API.
+        system = body.get("system")
+        blocks = system if isinstance(system, list) else ([{"type": "text", "text": system}] if system else [])
+        marked = [i for i, block in enumerate(blocks) if isinstance(block, dict) and "cache_control" in block]
+        upto = marked[-1] + 1 if marked else 0
+        prefix = {"tools": body.get("tools"), "system": blocks[:upto], "model": body.get("model")}
         prefix_tokens = _tokens(prefix)
         model = self.models.get(body.get("model", ""))
         minimum = model.cache_min_tokens if model else 0
-        cached = "cache_control" in json.dumps(body.get("system")) and prefix_tokens >= minimum
+        cached = bool(marked) and prefix_tokens >= minimum
         creation = read = 0
-        input_tokens = _tokens(body.get("messages"))
+        input_tokens = _tokens(body.get("messages")) + (_tokens(blocks[upto:]) if blocks[upto:] else 0)
         if cached:
             key = hashlib.sha256(json.dumps(prefix, sort_keys=True).encode()).hexdigest()
             with self._lock:
@@ -683,6 +694,8 @@ class _Handler(BaseHTTPRequestHandler):
                 }
                 owner.max_in_flight = owner.in_flight  # each read starts a new measurement window
             self._send_json(200, stats)
+        elif len(parts) == 3 and parts[:2] == ["v1", "models"]:
+            self._model(parts[2])
         elif len(parts) >= 4 and parts[:3] == ["v1", "messages", "batches"]:
             batch = self.owner._batches.get(parts[3])
             if batch is None:
@@ -701,6 +714,25 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send_json(200, payload)
         else:
             self._send_fault(Fault(404, "not_found_error", f"no route {self.path}"))
+
+    def _model(self, model_id: str) -> None:
+        """``GET /v1/models/{id}``: the ``ModelInfo`` wire shape, or the API's 404 for an unknown id."""
+        if model_id not in self.owner.models:
+            self._send_fault(Fault(404, "not_found_error", f"model: {model_id}"))
+            return
+        info = {
+            "type": "model",
+            "id": model_id,
+            "display_name": model_id.replace("-", " ").title(),
+            "created_at": "2026-05-01T00:00:00Z",
+            "lifecycle": "active",
+            "deprecated_at": None,
+            "retires_at": None,
+            "max_input_tokens": 200_000,
+            "max_tokens": 64_000,
+        }
+        info.update(self.owner.model_info.get(model_id, {}))
+        self._send_json(200, info)
 
     def _messages(self, request: RecordedRequest) -> None:
         owner = self.owner

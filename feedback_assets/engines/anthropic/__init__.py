@@ -5,7 +5,9 @@ Selected with ``FEEDBACK_ENGINE=anthropic`` through ``feedback_assets.engines.bu
 schemas, validation, corrective retry), ``tasks`` (the four answers, fields derived in code),
 ``capabilities`` (what each model accepts), ``runner`` (bounded concurrency, faults), ``batches`` (Message
 Batches under the count and size caps),
-``pricing`` (price table, cost), ``lifecycle`` (deprecated and retired models), ``errors`` (``EngineAuthError``, ``EngineStopped``).
+``pricing`` (price table, cost), ``lifecycle`` (deprecated and retired models), ``errors`` (``EngineAuthError``, ``EngineStopped``),
+``preflight`` (key, prices, models exist, deprecations — before any work), ``waits`` (retry-wait cap, step
+deadline), ``cache`` (one cache prefix shared by every stage, padded to the model's minimum).
 """
 
 from feedback_assets.engines.anthropic.engine import (

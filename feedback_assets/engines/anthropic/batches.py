@@ -6,6 +6,11 @@ at most 100,000 requests or 256 MB per batch and refuses the create otherwise �
 entry reaches 256 MB near 6,300 entries). Each batch is polled with backoff until it ended, results are
 mapped back by ``custom_id``, and the jobs advance. Errored / expired / canceled entries become recorded
 failures; an entry too large for any batch is a recorded failure of its job, never a refused batch.
+
+Between polls the driver sleeps in slices of ``stop_poll_interval`` (≤ 1 s from Dagster), asking
+``should_stop`` and the step ``Deadline`` each time, so a stop is seen within a slice even while the poll
+interval has grown to minutes. A stop cancels the batch on the server and raises ``EngineStopped``; the
+deadline cancels it and records its entries (and every job still pending) as "deadline reached".
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -30,6 +36,7 @@ from feedback_assets.engines.anthropic.runner import (
     supervise,
 )
 from feedback_assets.engines.anthropic.structured import CallFailure, ModelRequest
+from feedback_assets.engines.anthropic.waits import Deadline
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +120,10 @@ async def run_batches(
             )
             if isinstance(response, CallFailure):
                 context.stats.call_failures += 1
+                if context.deadline is not None and response.reason == context.deadline.reason():
+                    context.stats.deadline_failures += 1
             else:
-                context.meter.add(current[index].model, response)
+                context.meter.add(current[index].model, response, current[index].stage)
             request, outcome = _advance(jobs[index], response)
             if request is None:
                 outcomes[index] = outcome
@@ -142,7 +151,7 @@ async def _batch_round(
         )
 
     async def one_batch(chunk: list[dict[str, Any]]) -> None:
-        responses.update(await _run_one_batch(context, chunk, policy, should_stop))
+        responses.update(await _run_one_batch(context, chunk, policy, should_stop, stop_poll_interval))
 
     # The stop watcher of ``supervise`` is not needed here: polling checks should_stop itself and cancels
     # the batch on the server, which a plain task cancellation could not do.
@@ -155,7 +164,11 @@ async def _run_one_batch(
     entries: list[dict[str, Any]],
     policy: BatchPolicy,
     should_stop: Callable[[], bool] | None,
+    stop_poll_interval: float,
 ) -> dict[str, Any]:
+    deadline = context.deadline
+    if deadline is not None and deadline.reached():
+        return {entry["custom_id"]: CallFailure(deadline.reason()) for entry in entries}
     batches = context.client.messages.batches
     try:
         batch = await batches.create(requests=entries)  # type: ignore[arg-type]
@@ -171,9 +184,10 @@ async def _run_one_batch(
     poll_errors = 0
     try:
         while batch.processing_status != "ended":
-            if should_stop is not None and should_stop():
-                raise EngineStopped(f"stopped on request while message batch {batch.id} was processing")
-            await asyncio.sleep(interval)
+            if await _sleep_watching(interval, should_stop, stop_poll_interval, deadline, batch.id):
+                await _cancel_quietly(context, batch.id)
+                assert deadline is not None
+                return {entry["custom_id"]: CallFailure(deadline.reason()) for entry in entries}
             interval = min(interval * policy.poll_backoff, policy.poll_max_interval)
             try:
                 batch = await batches.retrieve(batch.id)
@@ -205,6 +219,31 @@ async def _run_one_batch(
         for entry in entries:
             results.setdefault(entry["custom_id"], CallFailure(f"could not read batch results: {reason}"))
     return results
+
+
+async def _sleep_watching(
+    seconds: float,
+    should_stop: Callable[[], bool] | None,
+    slice_seconds: float,
+    deadline: Deadline | None,
+    batch_id: str,
+) -> bool:
+    """Sleeps ``seconds`` in slices, asking ``should_stop`` (→ ``EngineStopped``) and the deadline (→ True)
+    before each slice; False when the whole wait passed."""
+    ends = time.monotonic() + seconds
+    while True:
+        if should_stop is not None and should_stop():
+            raise EngineStopped(f"stopped on request while message batch {batch_id} was processing")
+        if deadline is not None and deadline.reached():
+            return True
+        left = ends - time.monotonic()
+        if left <= 0:
+            return False
+        step = min(left, slice_seconds)
+        remaining = deadline.remaining() if deadline is not None else None
+        if remaining is not None:
+            step = min(step, max(remaining, 0.01))
+        await asyncio.sleep(step)
 
 
 def _batch_entry(result: Any) -> Any:

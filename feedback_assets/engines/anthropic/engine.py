@@ -8,13 +8,11 @@ work for callers that already run one. How calls are made, validated and retried
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
 import os
 import time
 from functools import partial
-from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import anthropic
 
@@ -26,10 +24,12 @@ from feedback_assets.domain.models import (
     ThemeRequest,
 )
 from feedback_assets.engines.anthropic import lifecycle, prompts
+from feedback_assets.engines.anthropic.cache import CachePrefix, shared_prefix
 from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError
 from feedback_assets.engines.anthropic.pricing import ModelPrice, price_table
 from feedback_assets.engines.anthropic.batches import API_MAX_BYTES, DEFAULT_MAX_BYTES, BatchPolicy, run_batches
-from feedback_assets.engines.anthropic.runner import CallContext, Job, RunStats, UsageMeter, run_messages
+from feedback_assets.engines.anthropic.runner import CallContext, Job, RunStats, UsageMeter, run_messages, run_sync
+from feedback_assets.engines.anthropic.waits import DEFAULT_MAX_RETRY_WAIT, Deadline, RetryWaitCap
 from feedback_assets.engines.anthropic.structured import (
     REVIEW,
     STAGE1,
@@ -77,23 +77,6 @@ EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 
 TaskT = TypeVar("TaskT")
 
-def _resolve_taxonomy(taxonomy: Any) -> dict[str, Any]:
-    """The taxonomy's parsed JSON: a ``Taxonomy`` (its ``.raw``), a mapping, or ``None`` (the bundled one)."""
-    if taxonomy is None:
-        try:
-            from feedback_assets.domain.taxonomy import load_taxonomy
-        except ImportError:
-            log.warning("feedback_assets.domain.taxonomy is not available; prompts carry no product taxonomy")
-            return {}
-        taxonomy = load_taxonomy()
-    raw = getattr(taxonomy, "raw", taxonomy)
-    if not isinstance(raw, Mapping):
-        raise ValueError(
-            f"taxonomy must be a Taxonomy (with .raw), a mapping, or None; got {type(taxonomy).__name__}"
-        )
-    return dict(raw)
-
-
 class AnthropicEngine:
     """Claude engine. Options (all keyword-only; defaults in this module's ``DEFAULT_*`` constants):
 
@@ -103,7 +86,10 @@ class AnthropicEngine:
       ``theme_model``). Every model needs a price (``prices``).
     - ``concurrency``: calls in flight at once (default 20). ``timeout``: seconds per attempt (default 60).
       ``max_retries``: the SDK's retries for 408/409/429/5xx/connection errors, honouring ``retry-after`` /
-      ``retry-after-ms`` (default the SDK's, 2).
+      ``retry-after-ms`` (default the SDK's, 2). ``max_retry_wait``: seconds; a retry the API asks to delay
+      longer ends the call as a recorded failure naming the wait (default 60). ``step_deadline``: seconds
+      from this engine's first call (one engine per Dagster step); then in-flight calls are cancelled and
+      unfinished items recorded as "deadline reached" (default ``None``: none). See ``waits``.
     - ``mode``: ``"messages"`` (interactive, default) or ``"batches"`` (Message Batches API, half price,
       minutes to hours). ``batch_poll_interval`` / ``batch_poll_backoff`` / ``batch_poll_max_interval``
       (seconds, factor, seconds), ``batch_max_requests`` and ``batch_max_bytes`` (caps per batch) govern batches.
@@ -137,6 +123,8 @@ class AnthropicEngine:
         concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         max_retries: int = anthropic.DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        step_deadline: float | None = None,
         mode: str = "messages",
         batch_poll_interval: float = DEFAULT_BATCH_POLL_INTERVAL,
         batch_poll_backoff: float = DEFAULT_BATCH_POLL_BACKOFF,
@@ -164,6 +152,10 @@ class AnthropicEngine:
         _require(_positive(timeout), "timeout", "a number of seconds > 0", timeout)
         _require(
             isinstance(max_retries, int) and max_retries >= 0, "max_retries", "an integer >= 0", max_retries
+        )
+        _require(_positive(max_retry_wait), "max_retry_wait", "a number of seconds > 0", max_retry_wait)
+        _require(
+            step_deadline is None or _positive(step_deadline), "step_deadline", "None or seconds > 0", step_deadline
         )
         _require(mode in MODES, "mode", f"one of {', '.join(MODES)}", mode)
         _require(_positive(batch_poll_interval), "batch_poll_interval", "seconds > 0", batch_poll_interval)
@@ -246,6 +238,8 @@ class AnthropicEngine:
         self.concurrency = concurrency
         self.timeout = float(timeout)
         self.max_retries = max_retries
+        self.max_retry_wait = float(max_retry_wait)
+        self.deadline = Deadline(float(step_deadline) if step_deadline is not None else None)
         self.mode = mode
         self.should_stop = should_stop
         self.stop_poll_interval = float(stop_poll_interval)
@@ -259,8 +253,14 @@ class AnthropicEngine:
         )
         self.last_stats: RunStats | None = None
         """Counters of the latest public call (failures, requests, corrective retries, usage, elapsed)."""
+        self.usage_by_stage: dict[str, dict[str, Any]] = {}
+        """Per stage, summed over every call of this engine (one engine per step): calls, tokens, cache
+        reads and writes, cost."""
 
-        shared = prompts.shared_system_text(_resolve_taxonomy(taxonomy))
+        self.cache_prefix: CachePrefix = shared_prefix(
+            prompts.shared_system_text(prompts.resolve_taxonomy(taxonomy)), set(models.values())
+        )
+        shared = self.cache_prefix.text
 
         def settings(stage: str, task: StructuredTask[Any], model: str, task_text: str) -> CallSettings:
             return CallSettings(
@@ -289,16 +289,16 @@ class AnthropicEngine:
 
     def classify(self, conversations: Sequence[Conversation]) -> EngineResult[ClassificationOutcome]:
         """Stage 1 for each conversation, stage 2 where support replied; outcomes in input order."""
-        return _run_sync(lambda: self.aclassify(conversations))
+        return run_sync(lambda: self.aclassify(conversations))
 
     def extract_themes(self, requests: Sequence[ThemeRequest]) -> EngineResult[ThemeOutcome]:
         """One theme per request; outcomes in input order."""
-        return _run_sync(lambda: self.aextract_themes(requests))
+        return run_sync(lambda: self.aextract_themes(requests))
 
     def review_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
         """Keep or split one signature group; ``None`` (no opinion) for groups under two conversations or when
         the answer stayed invalid after the corrective retry (logged and counted in ``last_stats``)."""
-        return _run_sync(lambda: self.areview_story(issue_signature, requests))
+        return run_sync(lambda: self.areview_story(issue_signature, requests))
 
     # ----- public, asynchronous ----------------------------------------------------------------------------
 
@@ -362,7 +362,11 @@ class AnthropicEngine:
 
     def _client(self) -> anthropic.AsyncAnthropic:
         return anthropic.AsyncAnthropic(
-            api_key=self._api_key, base_url=self._base_url, timeout=self.timeout, max_retries=self.max_retries
+            api_key=self._api_key,
+            base_url=self._base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            middleware=[RetryWaitCap(self.max_retry_wait, self.max_retries, self.deadline)],
         )
 
     async def _run(self, jobs: Sequence[Job[Any]], mode: str) -> tuple[list[Any], RunStats]:
@@ -371,6 +375,7 @@ class AnthropicEngine:
         if not jobs:
             return [], stats
         started = time.perf_counter()
+        self.deadline.start()
         meter = UsageMeter(self._prices, batch=mode == "batches")
         try:
             async with self._client() as client:
@@ -381,6 +386,7 @@ class AnthropicEngine:
                     api_key=self._api_key,
                     max_retries=self.max_retries,
                     timeout=self.timeout,
+                    deadline=self.deadline,
                 )
                 if mode == "batches":
                     outcomes = await run_batches(
@@ -402,9 +408,18 @@ class AnthropicEngine:
             for job in jobs:
                 job.close()
             stats.usage = meter.total()
+            stats.by_stage = meter.by_stage
+            _merge_stages(self.usage_by_stage, meter.by_stage)
             stats.elapsed_seconds = time.perf_counter() - started
         stats.failures = sum(1 for outcome in outcomes if _error_of(outcome))
         return outcomes, stats
+
+
+def _merge_stages(into: dict[str, dict[str, Any]], more: dict[str, dict[str, Any]]) -> None:
+    for stage, row in more.items():
+        total = into.setdefault(stage, dict.fromkeys(row, 0))
+        for key, value in row.items():
+            total[key] = total.get(key, 0) + value
 
 
 def _error_of(outcome: Any) -> str | None:
@@ -420,17 +435,3 @@ def _positive(value: Any) -> bool:
 def _require(condition: bool, option: str, expected: str, value: Any) -> None:
     if not condition:
         raise ValueError(f"AnthropicEngine option {option} must be {expected}, got {value!r}")
-
-
-def _run_sync(make: Callable[[], Awaitable[TaskT]]) -> TaskT:
-    """Runs the coroutine on a fresh event loop; from inside a running loop, on a helper thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_as_coroutine(make))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="anthropic-engine") as pool:
-        return pool.submit(asyncio.run, _as_coroutine(make)).result()
-
-
-async def _as_coroutine(make: Callable[[], Awaitable[TaskT]]) -> TaskT:
-    return await make()

@@ -8,13 +8,15 @@ Conversation text is data, never instructions: it is XML-escaped (``&``, ``<``, 
 says that everything inside those tags is material to analyse. The answer format is fixed by the request
 (a forced tool or a JSON schema), not by anything a conversation says.
 
-The system prompt is built once per engine and sent unchanged with every call of a stage, with a
-``cache_control`` breakpoint on its last block, so Anthropic's prompt cache serves the long shared part.
+The system prompt is built once per engine: the long shared part (identical for every stage) ends in the
+``cache_control`` breakpoint, and the stage's short task follows it, so every stage on a model shares one
+cache entry (see ``cache``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Mapping, Sequence
 
 from feedback_assets.domain.models import Conversation, Stage1Result, ThemeRequest
@@ -154,6 +156,23 @@ def _clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def resolve_taxonomy(taxonomy: Any) -> dict[str, Any]:
+    """The taxonomy's parsed JSON: a ``Taxonomy`` (its ``.raw``), a mapping, or ``None`` (the bundled one)."""
+    if taxonomy is None:
+        try:
+            from feedback_assets.domain.taxonomy import load_taxonomy
+        except ImportError:
+            logging.getLogger(__name__).warning("feedback_assets.domain.taxonomy is not available; prompts carry no product taxonomy")
+            return {}
+        taxonomy = load_taxonomy()
+    raw = getattr(taxonomy, "raw", taxonomy)
+    if not isinstance(raw, Mapping):
+        raise ValueError(
+            f"taxonomy must be a Taxonomy (with .raw), a mapping, or None; got {type(taxonomy).__name__}"
+        )
+    return dict(raw)
+
+
 def taxonomy_lines(taxonomy: Mapping[str, Any]) -> str:
     """The taxonomy's JSON, compact but readable: scalar fields as ``key: value``, each list item (an area,
     a vocabulary entry) as one JSON line under its key. Keys sorted so the text, and the cache, are stable."""
@@ -187,10 +206,11 @@ def shared_system_text(taxonomy: Mapping[str, Any] | None) -> str:
 
 
 def system_blocks(shared_text: str, task_text: str) -> list[dict[str, Any]]:
-    """The ``system`` parameter: shared text then the stage's task, cached up to the end of the task."""
+    """The ``system`` parameter: the shared text, cached up to its end (one entry for every stage), then the
+    stage's task after the breakpoint."""
     return [
-        {"type": "text", "text": shared_text},
-        {"type": "text", "text": task_text, "cache_control": dict(CACHE_CONTROL)},
+        {"type": "text", "text": shared_text, "cache_control": dict(CACHE_CONTROL)},
+        {"type": "text", "text": task_text},
     ]
 
 

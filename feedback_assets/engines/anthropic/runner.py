@@ -10,13 +10,15 @@ each under the count and size caps, polled until ended; the next round (stage 2,
 submitted only after the previous round's results arrived.
 
 Both modes: 401/403 raise ``EngineAuthError`` at once (and cancel everything else), other API failures after
-the SDK's retries become a ``CallFailure`` for that job only, ``should_stop`` and task cancellation stop
-promptly and leave no task behind.
+the SDK's retries become a ``CallFailure`` for that job only (so does a ``retry-after`` over the cap, see
+``waits``), ``should_stop`` and task cancellation stop promptly and leave no task behind, and a step
+``Deadline`` cancels in-flight calls and records every unfinished job as failed "deadline reached".
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Generator, Sequence, TypeVar
@@ -27,6 +29,7 @@ from feedback_assets.domain.models import TokenUsage
 from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError, EngineStopped
 from feedback_assets.engines.anthropic.pricing import ModelPrice, usage_cost
 from feedback_assets.engines.anthropic.structured import CallFailure, ModelRequest
+from feedback_assets.engines.anthropic.waits import Deadline, RetryWaitTooLong
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +47,11 @@ class RunStats:
     corrective_retries: int = 0
     call_failures: int = 0
     batches: int = 0
+    deadline_failures: int = 0
     elapsed_seconds: float = 0.0
     usage: TokenUsage = field(default_factory=TokenUsage)
+    by_stage: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Stage → calls, input/output tokens, cache reads and writes (tokens), cost of that stage's calls."""
 
     def as_metadata(self) -> dict[str, Any]:
         return {
@@ -55,8 +61,10 @@ class RunStats:
             "corrective_retries": self.corrective_retries,
             "call_failures": self.call_failures,
             "batches": self.batches,
+            "deadline_failures": self.deadline_failures,
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             **self.usage.model_dump(),
+            "by_stage": self.by_stage,
         }
 
 
@@ -77,8 +85,9 @@ class UsageMeter:
             "cache_write_tokens": 0,
         }
         self._cost = 0.0
+        self.by_stage: dict[str, dict[str, Any]] = {}
 
-    def add(self, model: str, message: Any) -> None:
+    def add(self, model: str, message: Any, stage: str | None = None) -> None:
         usage = getattr(message, "usage", None)
         if usage is None:
             return
@@ -93,6 +102,11 @@ class UsageMeter:
         for key in self._totals:
             self._totals[key] += getattr(one, key)
         self._cost += one.cost_usd
+        if stage is not None:
+            row = self.by_stage.setdefault(stage, {**dict.fromkeys(self._totals, 0), "cost_usd": 0.0})
+            for key in self._totals:
+                row[key] += getattr(one, key)
+            row["cost_usd"] += one.cost_usd
 
     def total(self) -> TokenUsage:
         return TokenUsage(**self._totals, cost_usd=round(self._cost, 6))
@@ -128,7 +142,9 @@ def _retries(count: int) -> str:
 
 def describe_failure(error: Exception, *, max_retries: int, timeout: float, secret: str | None) -> str:
     """One line for a recorded failure after the SDK gave up."""
-    if isinstance(error, anthropic.APITimeoutError):
+    if isinstance(error, RetryWaitTooLong):
+        text = str(error)
+    elif isinstance(error, anthropic.APITimeoutError):
         text = f"timed out after {timeout:g} s per attempt ({_retries(max_retries)})"
     elif isinstance(error, anthropic.APIConnectionError):
         cause = error.__cause__ or error
@@ -158,7 +174,9 @@ class CallContext:
         api_key: str | None,
         max_retries: int,
         timeout: float,
+        deadline: Deadline | None = None,
     ) -> None:
+        self.deadline = deadline
         self.client = client
         self.meter = meter
         self.stats = stats
@@ -189,7 +207,7 @@ class CallContext:
             raise auth_error(error, self.api_key) from None
         except anthropic.APIError as error:
             return self.failure(error)
-        self.meter.add(request.model, message)
+        self.meter.add(request.model, message, request.stage)
         return message
 
 
@@ -216,22 +234,37 @@ async def _watch_stop(should_stop: Callable[[], bool], interval: float) -> None:
         await asyncio.sleep(interval)
 
 
+class DeadlineReached(Exception):
+    """Raised by ``supervise`` when the step deadline passes; the drivers turn it into recorded failures."""
+
+
+async def _watch_deadline(deadline: Deadline) -> None:
+    remaining = deadline.remaining()
+    if remaining is not None:
+        await asyncio.sleep(remaining)
+        raise DeadlineReached(deadline.reason())
+    await asyncio.Event().wait()  # no deadline: never fires
+
+
 async def supervise(
     work: Sequence[Awaitable[Any]],
     should_stop: Callable[[], bool] | None,
     stop_poll_interval: float,
+    deadline: Deadline | None = None,
 ) -> None:
-    """Runs ``work`` to completion; the first exception (or a stop request, or our own cancellation)
-    cancels every other task and is re-raised once they are all gone."""
+    """Runs ``work`` to completion; the first exception (or a stop request, the deadline, or our own
+    cancellation) cancels every other task and is re-raised once they are all gone."""
     tasks = [asyncio.ensure_future(item) for item in work]
-    watcher = asyncio.ensure_future(_watch_stop(should_stop, stop_poll_interval)) if should_stop else None
-    everything = tasks + ([watcher] if watcher else [])
+    watchers = []
+    if should_stop:
+        watchers.append(asyncio.ensure_future(_watch_stop(should_stop, stop_poll_interval)))
+    if deadline is not None and deadline.remaining() is not None:
+        watchers.append(asyncio.ensure_future(_watch_deadline(deadline)))
+    everything = tasks + watchers
     try:
         pending: set[asyncio.Future[Any]] = set(tasks)
         while pending:
-            done, _ = await asyncio.wait(
-                pending | ({watcher} if watcher else set()), return_when=asyncio.FIRST_COMPLETED
-            )
+            done, _ = await asyncio.wait(pending | set(watchers), return_when=asyncio.FIRST_COMPLETED)
             for finished in done:
                 if finished.exception() is not None:
                     raise finished.exception()  # type: ignore[misc]
@@ -251,17 +284,60 @@ async def run_messages(
     stop_poll_interval: float,
 ) -> list[OutcomeT]:
     """Interactive mode: a worker pool of ``concurrency`` slots over the jobs (see module docstring)."""
-    outcomes: list[Any] = [None] * len(jobs)
+    outcomes: list[Any] = [_UNFINISHED] * len(jobs)
+    started: set[int] = set()
     queue = iter(range(len(jobs)))  # shared by the workers; safe because they run on one event loop
 
     async def worker() -> None:
         for index in queue:
+            started.add(index)
             request, outcome = _start(jobs[index])
             while request is not None:
                 response = await context.create_message(request)
                 request, outcome = _advance(jobs[index], response)
             outcomes[index] = outcome
 
-    workers = [worker() for _ in range(min(concurrency, len(jobs)))]
-    await supervise(workers, should_stop, stop_poll_interval)
+    deadline = context.deadline
+    try:
+        if deadline is not None and deadline.reached():
+            raise DeadlineReached(deadline.reason())
+        workers = [worker() for _ in range(min(concurrency, len(jobs)))]
+        await supervise(workers, should_stop, stop_poll_interval, deadline)
+    except DeadlineReached as reached:
+        fail_unfinished(context, jobs, outcomes, started, str(reached))
     return outcomes
+
+
+_UNFINISHED: Any = object()
+
+
+def fail_unfinished(
+    context: CallContext, jobs: Sequence[Job[Any]], outcomes: list[Any], started: set[int], reason: str
+) -> None:
+    """Every job without an outcome gets ``reason`` as the answer to its pending request (a job not started
+    yet is started first, without any call), so it ends as a recorded failure through its own code path."""
+    failure = CallFailure(reason)
+    for index, job in enumerate(jobs):
+        if outcomes[index] is not _UNFINISHED:
+            continue
+        request, outcome = (None, None) if index in started else _start(job)
+        if index in started or request is not None:
+            request, outcome = _advance(job, failure)
+        while request is not None:
+            request, outcome = _advance(job, failure)
+        outcomes[index] = outcome
+        context.stats.deadline_failures += 1
+
+
+def run_sync(make: Callable[[], Awaitable[OutcomeT]]) -> OutcomeT:
+    """Runs the coroutine on a fresh event loop; from inside a running loop, on a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_as_coroutine(make))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="anthropic-engine") as pool:
+        return pool.submit(asyncio.run, _as_coroutine(make)).result()
+
+
+async def _as_coroutine(make: Callable[[], Awaitable[OutcomeT]]) -> OutcomeT:
+    return await make()
