@@ -69,7 +69,7 @@ class Stage1Result(Record):
     auto_response_eligible: bool
 
 
-class Stage2Result(Record):
+class Stage2Judgement(Record):
     """Stage 2: the conversation with support's replies (runs only when support replied)."""
 
     conversation_type: ConversationType
@@ -78,7 +78,13 @@ class Stage2Result(Record):
     customer_said: str = Field(max_length=2000)
     support_revealed: str = Field(max_length=2000)
     support_insights: list[str] = Field(default_factory=list, max_length=10)
+
+
+class Stage2Result(Stage2Judgement):
+    """Stage 2: the conversation with support's replies (runs only when support replied)."""
+
     changed_from_stage1: bool
+    """Derived by the engines (the type differs from stage 1's), never asked of a model."""
 
 
 class ResolutionSignal(Record):

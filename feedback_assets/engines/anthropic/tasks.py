@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from feedback_assets.domain.models import (
-    Confidence,
-    ConversationType,
-    Disambiguation,
-    Record,
     Stage1Result,
+    Stage2Judgement,
     Stage2Result,
     StoryReview,
     ThemeResult,
@@ -25,19 +22,12 @@ from feedback_assets.domain.models import (
 from feedback_assets.engines.anthropic.structured import StructuredTask
 
 
-# What stage 2 asks the model: ``Stage2Result`` without the derivable ``changed_from_stage1``. The schema
-# keeps the title ``Stage2Result``; the description is what the model reads (a docstring would become it).
-class Stage2Answer(Record):
+# What stage 2 asks the model: the judgement without the derivable ``changed_from_stage1``. The schema keeps
+# the title ``Stage2Result``; the description is what the model reads (the docstring becomes it).
+class Stage2Answer(Stage2Judgement):
     """Stage 2: the conversation with support's replies (runs only when support replied)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="Stage2Result")
-
-    conversation_type: ConversationType
-    confidence: Confidence
-    disambiguation_level: Disambiguation
-    customer_said: str = Field(max_length=2000)
-    support_revealed: str = Field(max_length=2000)
-    support_insights: list[str] = Field(default_factory=list, max_length=10)
 
 
 def stage2_result(stage1: Stage1Result, answer: Stage2Answer) -> Stage2Result:
