@@ -185,14 +185,20 @@ def test_the_offline_engine_reuses_only_when_named(db_url, tmp_path, instance, m
     assert all(row["reused_from_run"] is None for row in _rows(db_url, "classifications", second.id))
     assert "off for engine offline" in _metadata(result)["classifications"]["reuse"].value
 
+    # Offline themes depend on the whole run, so their hash (an extra pass) is made only while reuse is on
+    # for the engine: the first run with it on computes and stores hashes, the next one reuses.
     monkeypatch.setenv("FEEDBACK_REUSE_ENGINES", "anthropic,offline")
     third = new_run(db_url, tmp_path)
-    result = execute(defs, instance, third.partition_key)
+    assert execute(defs, instance, third.partition_key).success
+    assert {row["reused_from_run"] for row in _rows(db_url, "classifications", third.id)} == {second.id}
+    assert all(row["reused_from_run"] is None and row["input_hash"] for row in _rows(db_url, "themes", third.id))
+    fourth = new_run(db_url, tmp_path)
+    result = execute(defs, instance, fourth.partition_key)
     assert result.success and all(e.passed for e in check_results(result).values())
     for table in ("classifications", "themes"):
-        rows = _rows(db_url, table, third.id)
-        assert rows and {row["reused_from_run"] for row in rows} == {second.id}  # the latest earlier run
-        assert _without(rows) == _without(_rows(db_url, table, first.id))
+        rows = _rows(db_url, table, fourth.id)
+        assert rows and {row["reused_from_run"] for row in rows} == {third.id}  # the latest earlier run
+        assert _without(rows) == _without(_rows(db_url, table, third.id))
     assert _metadata(result)["themes"]["llm_calls"].value == 0
 
 

@@ -72,11 +72,12 @@ def themes(
             reuse = pay_once.reuse_settings()
             reusing = reuse.applies_to(extractor.name)
             input_context = pay_once.taxonomy_version(engines.taxonomy_path)
-            if extractor.name in pay_once.RUN_WIDE_THEMES:
+            run_wide = extractor.name in pay_once.RUN_WIDE_THEMES
+            if run_wide and reusing:
                 # This engine's theme for one conversation depends on the run's others (it groups them):
                 # its hashes cover the whole run's theme input, so a theme is reused only when all of it is
-                # unchanged. One extra streamed pass, on every run, so the stored hash means the same
-                # whether reuse was on or not.
+                # unchanged. That costs an extra streamed pass, so it is made only when reuse is on for
+                # the engine; otherwise its rows carry no input_hash (they are never a source of reuse).
                 input_context = pay_once.run_context(
                     [input_context]
                     + [
@@ -101,7 +102,9 @@ def themes(
                 extractor,
                 requests(),
                 taxonomy=load_taxonomy(engines.taxonomy_path),
-                input_hash=lambda request: pay_once.theme_hash(request, input_context),
+                input_hash=(
+                    None if run_wide and not reusing else lambda request: pay_once.theme_hash(request, input_context)
+                ),
                 reuse=find if reusing else None,
             )
         progress.finish()
