@@ -36,8 +36,11 @@ from feedback_assets.domain.classify import (
     ClassificationTally,
     classify_conversations,
     prepare_engine,
+    reads_vocabulary,
     run_vocabulary,
 )
+from feedback_assets.domain.taxonomy import taxonomy_version
+from feedback_assets.domain.vocabulary import ProductVocabulary
 from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import distribution_table, markdown_table
@@ -75,18 +78,32 @@ def classifications(
         chunk = max(run.batch_size, MIN_CHUNK)
         with engine_errors_fail_the_step("classifications", run.id):
             classifier = engines.build(run.engine, should_stop=stop_requested(context))
-            vocabulary = run_vocabulary(
-                [conversation_from_row(row) for row in rows_in]
-                for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk)
-            )
-            uses_vocabulary = prepare_engine(classifier, vocabulary)
+            uses_vocabulary = reads_vocabulary(classifier)
+            vocabulary = ProductVocabulary()
+            if uses_vocabulary:  # a first streamed pass, only for an engine that reads the vocabulary
+                vocabulary = run_vocabulary(
+                    [conversation_from_row(row) for row in rows_in]
+                    for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk)
+                )
+                prepare_engine(classifier, vocabulary)
             reuse = pay_once.reuse_settings()
-            reusing = reuse.applies_to(classifier.name)
+            find = (
+                pay_once.finder(
+                    engine,
+                    "classifications",
+                    run.id,
+                    engine_name=classifier.name,
+                    model=classifier.classification_model,
+                    prompt_version=classifier.prompt_version,
+                )
+                if reuse.applies_to(classifier.name)
+                else None
+            )
             # What a result depends on beyond the conversation: the taxonomy (in every Claude prompt) and,
             # for an engine that reads it, the run's product vocabulary.
             input_context = pay_once.digest(
                 [
-                    pay_once.taxonomy_version(engines.taxonomy_path),
+                    taxonomy_version(engines.taxonomy_path),
                     sorted(vocabulary.terms) if uses_vocabulary else None,
                 ]
             )
@@ -95,19 +112,7 @@ def classifications(
                 for rows_in in iter_partition(engine, "conversations", run.id, where=passed, chunk_size=chunk):
                     conversations = [conversation_from_row(row) for row in rows_in]
                     hashes = {c.conversation_id: pay_once.classification_hash(c, input_context) for c in conversations}
-                    found = (
-                        pay_once.find_reusable(
-                            engine,
-                            "classifications",
-                            run.id,
-                            hashes,
-                            engine_name=classifier.name,
-                            model=classifier.classification_model,
-                            prompt_version=classifier.prompt_version,
-                        )
-                        if reusing
-                        else {}
-                    )
+                    found = find(hashes) if find else {}
                     batch = classify_conversations(classifier, conversations, input_hashes=hashes, reused=found)
                     tally.add(batch, inputs=len(rows_in))
                     yield from batch.rows
@@ -137,7 +142,7 @@ def classifications(
         "urgency": dg.MetadataValue.md(distribution_table(tally.urgencies, label="urgency")),
         "stage2_changed_type": sum(changes.values()),
         "product_vocabulary": dg.MetadataValue.text(
-            ", ".join(sorted(vocabulary.terms)) if uses_vocabulary and vocabulary else "(none)"
+            ", ".join(sorted(vocabulary.terms)) if vocabulary.terms else "(none)"
         ),
         "compute_seconds": round(timer.seconds, 3),
         **engine_metadata(classifier, classifier.classification_model, tally.failed_rows, tally.usage),

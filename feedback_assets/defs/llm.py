@@ -10,6 +10,7 @@ from feedback_assets.domain.models import TokenUsage
 from feedback_assets.engines import Engine as ClassificationEngine
 from feedback_assets.reporting import markdown_table
 from feedback_assets.storage import add_spend
+from feedback_assets.storage.reuse import reused_share
 
 LLM_POOL = "llm"
 """Dagster pool shared by every step that calls a model, so concurrent partitions share one limit."""
@@ -108,7 +109,7 @@ def reuse_metadata(
         "reuse": setting,
         "rows_reused": reused,
         "rows_computed": computed,
-        "reused_share": dg.MetadataValue.float(round(reused / total, 3) if total else 0.0),
+        "reused_share": dg.MetadataValue.float(reused_share(reused, total)),
     }
     if reused_from:
         metadata["reused_from_runs"] = dg.MetadataValue.md(

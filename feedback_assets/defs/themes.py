@@ -6,6 +6,8 @@ is unchanged since an earlier run with the same engine, model and prompt version
 of asking the engine; its engine answer still goes through the signature rules with the whole run."""
 
 
+from itertools import chain
+
 import dagster as dg
 
 from feedback_assets.defs.common import (
@@ -25,7 +27,7 @@ from feedback_assets.defs.llm import (
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
-from feedback_assets.domain.taxonomy import load_taxonomy
+from feedback_assets.domain.taxonomy import load_taxonomy, taxonomy_version
 from feedback_assets.domain.themes import (
     candidate_signatures,
     check_actionable_types,
@@ -71,7 +73,7 @@ def themes(
             extractor = engines.build(run.engine, should_stop=stop_requested(context))
             reuse = pay_once.reuse_settings()
             reusing = reuse.applies_to(extractor.name)
-            input_context = pay_once.taxonomy_version(engines.taxonomy_path)
+            input_context = taxonomy_version(engines.taxonomy_path)
             run_wide = extractor.name in pay_once.RUN_WIDE_THEMES
             if run_wide and reusing:
                 # This engine's theme for one conversation depends on the run's others (it groups them):
@@ -79,24 +81,23 @@ def themes(
                 # unchanged. That costs an extra streamed pass, so it is made only when reuse is on for
                 # the engine; otherwise its rows carry no input_hash (they are never a source of reuse).
                 input_context = pay_once.run_context(
-                    [input_context]
-                    + [
-                        (row["conversation_id"], pay_once.theme_hash(theme_request_from_row(row), input_context))
-                        for chunk in iter_theme_inputs(engine, run.id, actionable)
-                        for row in chunk
-                    ]
+                    chain(
+                        [input_context],
+                        (
+                            (row["conversation_id"], pay_once.theme_hash(theme_request_from_row(row), input_context))
+                            for chunk in iter_theme_inputs(engine, run.id, actionable)
+                            for row in chunk
+                        ),
+                    )
                 )
-
-            def find(hashes):
-                return pay_once.find_reusable(
-                    engine,
-                    "themes",
-                    run.id,
-                    hashes,
-                    engine_name=extractor.name,
-                    model=extractor.theme_model,
-                    prompt_version=extractor.prompt_version,
-                )
+            find = pay_once.finder(
+                engine,
+                "themes",
+                run.id,
+                engine_name=extractor.name,
+                model=extractor.theme_model,
+                prompt_version=extractor.prompt_version,
+            )
 
             batch = extract_themes(
                 extractor,

@@ -33,13 +33,18 @@ def run_vocabulary(chunks: Iterable[Sequence[Conversation]]) -> ProductVocabular
     return counts.vocabulary()
 
 
+def reads_vocabulary(engine: Engine) -> bool:
+    """Whether ``engine`` reads the run's product vocabulary (the offline engine does; the Claude engine
+    does not: a model knows a product's nouns from its context) — so the streamed pass that decides it is
+    made only when it is read."""
+    return callable(getattr(engine, "prepare", None))
+
+
 def prepare_engine(engine: Engine, vocabulary: ProductVocabulary) -> bool:
-    """Give ``engine`` the run's product vocabulary when it reads one (the offline engine); False when it
-    does not (the Claude engine: a model knows a product's nouns from its context)."""
-    prepare = getattr(engine, "prepare", None)
-    if not callable(prepare):
+    """Give ``engine`` the run's product vocabulary when it reads one; False when it does not."""
+    if not reads_vocabulary(engine):
         return False
-    prepare(vocabulary)
+    engine.prepare(vocabulary)  # type: ignore[attr-defined]
     return True
 
 

@@ -22,6 +22,7 @@ Claude engine renders it into its system prompt).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -223,6 +224,12 @@ def empty_taxonomy(product: str = "unknown product") -> Taxonomy:
 def taxonomy_path(path: str | os.PathLike[str] | None = None) -> Path:
     configured = path if path is not None else os.environ.get(TAXONOMY_ENV, "").strip() or None
     return Path(configured).expanduser() if configured else DEFAULT_TAXONOMY_PATH
+
+
+def taxonomy_version(path: str | os.PathLike[str] | None = None) -> str:
+    """The hash of the taxonomy file the engines read (``path``, else ``$FEEDBACK_TAXONOMY``, else the
+    bundled one): what "the same taxonomy" means when results are reused across runs."""
+    return hashlib.sha256(taxonomy_path(path).read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=8)

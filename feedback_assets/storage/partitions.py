@@ -309,7 +309,7 @@ def replace_partition(
     return replace_partitions(engine, run_id, {table: rows}, batch_size=batch_size)[_table(table).name]
 
 
-def _normalise_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+def _normalise_row(row: Mapping[str, Any]) -> dict[str, Any]:
     record = dict(row)
     for name, value in record.items():
         if isinstance(value, datetime):
@@ -319,6 +319,24 @@ def _normalise_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
 
 DEFAULT_READ_CHUNK = 2000
 """Rows per chunk when a partition is read as a stream."""
+
+
+def stream_rows(
+    connectable: Engine | Connection, query: Any, chunk_size: int = DEFAULT_READ_CHUNK
+) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``query`` as dicts (timestamps in UTC), ``chunk_size`` at a time: one query on one
+    connection, streamed (a server-side cursor on PostgreSQL), so memory holds one chunk."""
+
+    def stream(connection: Connection) -> Iterator[list[dict[str, Any]]]:
+        result = connection.execution_options(yield_per=chunk_size).execute(query)
+        for chunk in result.mappings().partitions():
+            yield [_normalise_row(row) for row in chunk]
+
+    if isinstance(connectable, Connection):
+        yield from stream(connectable)
+        return
+    with connectable.connect() as connection:
+        yield from stream(connection)
 
 
 def iter_partition(
@@ -332,8 +350,8 @@ def iter_partition(
 ) -> Iterator[list[dict[str, Any]]]:
     """Run ``run_id``'s rows of ``table`` in key order, ``chunk_size`` rows at a time (timestamps in UTC).
 
-    One query on one connection, streamed (a server-side cursor on PostgreSQL), so memory holds one chunk
-    whatever the partition's size; ``columns`` narrows what is read to what the caller needs.
+    Streamed (``stream_rows``), so memory holds one chunk whatever the partition's size; ``columns`` narrows
+    what is read to what the caller needs.
     """
     run = parse_run_id(run_id)
     target = _table(table)
@@ -341,18 +359,7 @@ def iter_partition(
     query = select(*selected).where(target.c.pipeline_run_id == run)
     if where is not None:
         query = query.where(where)
-    query = query.order_by(*target.primary_key.columns)
-
-    def stream(connection: Connection) -> Iterator[list[dict[str, Any]]]:
-        result = connection.execution_options(yield_per=chunk_size).execute(query)
-        for chunk in result.mappings().partitions():
-            yield [_normalise_row(target, row) for row in chunk]
-
-    if isinstance(connectable, Connection):
-        yield from stream(connectable)
-        return
-    with connectable.connect() as connection:
-        yield from stream(connection)
+    yield from stream_rows(connectable, query.order_by(*target.primary_key.columns), chunk_size)
 
 
 def read_partition(

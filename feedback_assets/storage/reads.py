@@ -11,10 +11,9 @@ from typing import Any, Iterator, Sequence
 
 from sqlalchemy import Engine, and_, select
 
-from feedback_assets.storage.partitions import DEFAULT_READ_CHUNK
+from feedback_assets.storage.partitions import DEFAULT_READ_CHUNK, stream_rows
 from feedback_assets.storage.runs import parse_run_id
 from feedback_assets.storage.schema import classifications, conversations, themes
-from feedback_assets.timestamps import as_utc
 
 THEME_INPUT_COLUMNS = (
     "conversation_id",
@@ -33,18 +32,11 @@ THEME_INPUT_COLUMNS = (
 )
 
 
-def _stream(engine: Engine, query: Any, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
-    with engine.connect() as connection:
-        result = connection.execution_options(yield_per=chunk_size).execute(query)
-        for chunk in result.mappings().partitions():
-            rows = []
-            for row in chunk:
-                record = dict(row)
-                for name in ("created_at", "updated_at"):
-                    if record.get(name) is not None:
-                        record[name] = as_utc(record[name])
-                rows.append(record)
-            yield rows
+def _same_conversation(table: Any, other: Any) -> Any:
+    """Rows of ``table`` and ``other`` about the same conversation of the same run."""
+    return and_(
+        table.c.pipeline_run_id == other.c.pipeline_run_id, table.c.conversation_id == other.c.conversation_id
+    )
 
 
 def iter_theme_inputs(
@@ -66,10 +58,7 @@ def iter_theme_inputs(
         )
         .join(
             classifications,
-            and_(
-                classifications.c.pipeline_run_id == conversations.c.pipeline_run_id,
-                classifications.c.conversation_id == conversations.c.conversation_id,
-            ),
+            _same_conversation(classifications, conversations),
         )
         .where(
             conversations.c.pipeline_run_id == run,
@@ -78,7 +67,7 @@ def iter_theme_inputs(
         )
         .order_by(conversations.c.conversation_id)
     )
-    return _stream(engine, query, chunk_size)
+    return stream_rows(engine, query, chunk_size)
 
 
 def iter_story_inputs(
@@ -113,19 +102,13 @@ def iter_story_inputs(
         .select_from(themes)
         .join(
             conversations,
-            and_(
-                conversations.c.pipeline_run_id == themes.c.pipeline_run_id,
-                conversations.c.conversation_id == themes.c.conversation_id,
-            ),
+            _same_conversation(conversations, themes),
         )
         .outerjoin(
             classifications,
-            and_(
-                classifications.c.pipeline_run_id == themes.c.pipeline_run_id,
-                classifications.c.conversation_id == themes.c.conversation_id,
-            ),
+            _same_conversation(classifications, themes),
         )
         .where(themes.c.pipeline_run_id == run, themes.c.error.is_(None), themes.c.issue_signature.is_not(None))
         .order_by(themes.c.issue_signature, themes.c.conversation_id)
     )
-    return _stream(engine, query, chunk_size)
+    return stream_rows(engine, query, chunk_size)

@@ -28,8 +28,8 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import Engine, Table, and_, func, select, tuple_
 
@@ -84,14 +84,6 @@ def digest(value: Any) -> str:
     """sha256 (hex) of ``value`` as canonical JSON."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def taxonomy_version(path: str | os.PathLike[str] | None = None) -> str:
-    """The hash of the taxonomy file the engines read (``path``, else ``$FEEDBACK_TAXONOMY``, else the
-    bundled one)."""
-    from feedback_assets.domain.taxonomy import taxonomy_path
-
-    return hashlib.sha256(Path(taxonomy_path(path)).read_bytes()).hexdigest()
 
 
 def _conversation_part(conversation: Any) -> dict[str, Any]:
@@ -180,6 +172,15 @@ def find_reusable(
     return found
 
 
+def finder(
+    engine: Engine, table: str, run_id: int | str, *, engine_name: str, model: str | None, prompt_version: str | None
+) -> Callable[[Mapping[str, str]], dict[str, dict[str, Any]]]:
+    """``find_reusable`` bound to one step's table, run and engine: called with each chunk's hashes."""
+    return partial(
+        find_reusable, engine, table, run_id, engine_name=engine_name, model=model, prompt_version=prompt_version
+    )
+
+
 def run_context(parts: Iterable[Any]) -> str:
     """A digest of run-wide context (e.g. the ordered input hashes of a whole run), for engines whose answer
     for one item depends on the others."""
@@ -198,9 +199,9 @@ __all__: Sequence[str] = (
     "ReuseSettings",
     "classification_hash",
     "digest",
+    "finder",
     "find_reusable",
     "reuse_settings",
     "run_context",
-    "taxonomy_version",
     "theme_hash",
 )

@@ -28,7 +28,7 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol, Sequence
+from typing import Protocol, Sequence
 
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
 from feedback_assets.domain.resolution import detect_resolution
