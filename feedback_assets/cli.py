@@ -1,5 +1,5 @@
-"""The ``feedback-assets`` command: run the pipeline, open the UI, migrate, list runs, evaluate, calibrate,
-import."""
+"""The ``feedback-assets`` command: run the pipeline, resume or cancel a run, open the UI, migrate, list runs,
+evaluate, calibrate, import."""
 
 from __future__ import annotations
 
@@ -66,16 +66,32 @@ def _runs(args: argparse.Namespace) -> int:
     return print_runs(limit=args.limit)
 
 
+def _resume(args: argparse.Namespace) -> int:
+    _use_database(args.database_url)
+    from feedback_assets.defs.main_job import resume_pipeline_run
+
+    return resume_pipeline_run(args.run_id)
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    _use_database(args.database_url)
+    from feedback_assets.defs.main_job import cancel_pipeline_run
+
+    return cancel_pipeline_run(args.run_id)
+
+
 def _ui(args: argparse.Namespace) -> int:
     _use_database(args.database_url)
     from feedback_assets.defs.instance import ensure_dagster_home
 
     home = ensure_dagster_home()
     workspace = settings.PROJECT_DIR / "workspace.yaml"
+    from feedback_assets.defs.main_job import open_project
+    from feedback_assets.ui_process import dagster_dev_command, serve_ui
+
+    open_project()
     print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={home}); Ctrl-C stops it.", flush=True)
-    command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
-    os.execv(sys.executable, command)
-    return 0  # not reached
+    return serve_ui(dagster_dev_command(host=args.host, port=args.port, workspace=workspace))
 
 
 def _evaluate(argv: list[str]) -> int:
@@ -132,6 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--database-url", help=database_help)
     runs.set_defaults(handler=_runs)
 
+    resume = commands.add_parser(
+        "resume", help="complete a pipeline run: materialise only what is missing or failed of its partition"
+    )
+    resume.add_argument("run_id", type=positive_int, metavar="RUN_ID")
+    resume.add_argument("--database-url", help=database_help)
+    resume.set_defaults(handler=_resume)
+
+    cancel = commands.add_parser("cancel", help="end a pending or running pipeline run cleanly")
+    cancel.add_argument("run_id", type=positive_int, metavar="RUN_ID")
+    cancel.add_argument("--database-url", help=database_help)
+    cancel.set_defaults(handler=_cancel)
+
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema (idempotent)")
     migrate.add_argument("--database-url", default=None, help=database_help)
     migrate.set_defaults(handler=_migrate)
@@ -148,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     verbose = "--verbose" in argv
     argv = [arg for arg in argv if arg != "--verbose"]
+    if verbose:
+        os.environ["FEEDBACK_VERBOSE"] = "1"  # steps' own console output keeps its traces too
     database_url = _option(argv, "--database-url")
     try:
         if argv and argv[0] in DELEGATED:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from feedback_assets import settings
 from feedback_assets.storage.db import UnsupportedDatabase
+from feedback_assets.storage.errors import InvalidPartitionKey, UnknownRun
 
 MAX_INT32 = 2_147_483_647
 """Counts, sizes and run ids live in 32-bit INTEGER columns."""
@@ -56,5 +57,7 @@ def explain(error: BaseException, database_url: str | None = None) -> tuple[str,
             f"URL is right ({setting})",
             FAILURE,
         )
+    if isinstance(error, (UnknownRun, InvalidPartitionKey)):
+        return f"{error}; `feedback-assets runs` lists the runs", USAGE
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return f"{reason} (run again with --verbose for the full trace)", FAILURE

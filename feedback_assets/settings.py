@@ -20,6 +20,11 @@ DEFAULT_BATCH_SIZE = 500
 
 SAMPLE_CONVERSATIONS = PACKAGE_DIR / "data" / "sample_conversations.jsonl"
 
+JSONL_MAX_LINE_BYTES_ENV = "FEEDBACK_JSONL_MAX_LINE_BYTES"
+DEFAULT_JSONL_MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest JSONL input line read (bytes, newline not counted); a longer one is skipped as a bad line.
+A real Intercom conversation with many parts is a few hundred KiB at most."""
+
 
 def data_dir() -> Path:
     """The project-local data folder (``.feedback_data/`` in the checkout unless FEEDBACK_DATA_DIR is set)."""
@@ -47,3 +52,18 @@ def dagster_home() -> Path:
 
 def engine_name() -> str:
     return os.environ.get(ENGINE_ENV, "").strip() or "offline"
+
+
+def jsonl_max_line_bytes() -> int:
+    """FEEDBACK_JSONL_MAX_LINE_BYTES (a positive whole number of bytes), else 16 MiB. ``ValueError`` for
+    anything else."""
+    configured = os.environ.get(JSONL_MAX_LINE_BYTES_ENV, "").strip()
+    if not configured:
+        return DEFAULT_JSONL_MAX_LINE_BYTES
+    try:
+        value = int(configured)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{JSONL_MAX_LINE_BYTES_ENV} must be a positive whole number of bytes, got {configured!r}")
+    return value

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from feedback_assets.defs.runs import reconcile_runs, settle_run
-from feedback_assets.storage import get_run, make_engine, read_partition
+from feedback_assets.storage import get_run, leases, make_engine, read_partition
 from feedback_assets_tests.dagster_helpers import check_results, definitions_for, execute, new_run
 
 TABLES = ("conversations", "classifications", "themes", "stories", "story_evidence")
@@ -129,8 +129,35 @@ def test_reconciler_leaves_runs_whose_dagster_run_is_still_going(db_url, tmp_pat
     )
     instance.add_run(going)
     update_run(engine, run.id, status="running", dagster_run_id=going.run_id)
-    assert reconcile_runs(instance, engine) == []
-    assert get_run(engine, run.id).status == "running"
+    leases.acquire(engine, run.id, going.run_id)  # its writer is alive
+    try:
+        assert reconcile_runs(instance, engine) == []
+        assert get_run(engine, run.id).status == "running"
+    finally:
+        leases.release(engine, run.id)
+
+
+def test_reconciler_settles_a_run_whose_writer_died(db_url, tmp_path, instance, monkeypatch):
+    """Dagster still says STARTED (nothing told it the process died), but nobody holds the partition's lease:
+    the run is marked failed with the cause, in Dagster and on pipeline_runs."""
+    monkeypatch.setattr("feedback_assets.defs.runs.LEASE_CONFIRM_SECONDS", 0.0)
+    engine = make_engine(db_url)
+    run = new_run(db_url, tmp_path)
+    from feedback_assets.storage import update_run
+
+    dead = dg.DagsterRun(
+        job_name="feedback_pipeline",
+        run_id="3" * 8 + "-0000-0000-0000-" + "3" * 12,
+        status=dg.DagsterRunStatus.STARTED,
+        tags={"dagster/partition": run.partition_key},
+    )
+    instance.add_run(dead)
+    update_run(engine, run.id, status="running", dagster_run_id=dead.run_id)
+    (settled,) = reconcile_runs(instance, engine)
+    assert settled.status == "failed" and settled.error.startswith("interrupted:")
+    assert f"feedback-assets resume {run.id}" in settled.error
+    assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert reconcile_runs(instance, engine) == []  # settled once
 
 
 def test_reconciler_fails_a_pending_run_whose_launch_failed(db_url, tmp_path, instance):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -124,6 +126,9 @@ def test_invalid_utf8_is_replaced_kept_and_warned(tmp_path):
     assert len(fetched.warnings) == 1
     assert fetched.warnings[0].location == "latin1.jsonl:2"
     assert "invalid UTF-8" in fetched.warnings[0].message and "U+FFFD" in fetched.warnings[0].message
+    bad_byte = broken.index(b"\xe9")
+    assert f"at byte {bad_byte} of the line" in fetched.warnings[0].message
+    assert fetched.stats["invalid_utf8_lines"] == 1 and fetched.stats["bad_lines"] == 0
 
 
 def test_byte_order_mark_and_integer_ids(tmp_path):
@@ -191,3 +196,128 @@ def test_sample_source_reads_the_bundled_file(tmp_path):
             build_source("sample")
     override = write_lines(tmp_path / "mine.jsonl", [conversation("a", T0_SECONDS)])
     assert ids(build_source("sample", path=override).fetch()) == ["a"]
+
+
+# --- the line-size limit ------------------------------------------------------------------------------
+
+MiB = 1024 * 1024
+
+
+def huge_line(size: int) -> bytes:
+    """A valid conversation line of exactly ``size`` bytes (newline not counted)."""
+    head, tail = b'{"id": "huge", "updated_at": %d, "pad": "' % T0_SECONDS, b'"}'
+    return head + b"x" * (size - len(head) - len(tail)) + tail
+
+
+def peak_bytes(action) -> int:
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_line_over_the_limit_is_a_bad_line_with_location_size_and_setting_read_in_bounded_memory(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv(settings.JSONL_MAX_LINE_BYTES_ENV, str(1 * MiB))
+    big = 64 * MiB
+    path = tmp_path / "export.jsonl"
+    with path.open("wb") as handle:
+        handle.write(json.dumps(conversation("before", T0_SECONDS)).encode() + b"\n")
+        handle.write(huge_line(big) + b"\n")
+        handle.write(json.dumps(conversation("after", T0_SECONDS + 1)).encode() + b"\n")
+        handle.write(huge_line(2 * MiB))  # the last line, without a newline
+    source = JsonlSource(path)
+    assert source.max_line_bytes == 1 * MiB
+    fetched = None
+
+    def fetch():
+        nonlocal fetched
+        fetched = source.fetch()
+
+    peak = peak_bytes(fetch)
+    assert peak < 5 * MiB, f"peak {peak:,} bytes for a {big:,}-byte line with a 1 MiB limit"
+    assert ids(fetched) == ["before", "after"]  # the neighbours are read, at the right offsets
+    assert [error.location for error in fetched.errors] == ["export.jsonl:2", "export.jsonl:4"]
+    message = fetched.errors[0].message
+    assert f"{big:,} bytes" in message and f"{MiB:,} bytes" in message
+    assert settings.JSONL_MAX_LINE_BYTES_ENV in message
+    assert f"{2 * MiB:,} bytes" in fetched.errors[1].message
+    assert fetched.stats["bad_lines"] == 2 and fetched.stats["oversized_lines"] == 2
+    assert fetched.stats["lines_read"] == 4 and fetched.warnings == []
+    # Raised, the same file reads whole.
+    monkeypatch.setenv(settings.JSONL_MAX_LINE_BYTES_ENV, str(big))
+    assert ids(JsonlSource(path).fetch()) == ["before", "huge", "after"]
+
+
+def test_the_limit_is_inclusive_and_does_not_count_the_newline(tmp_path):
+    limit = 4096
+    path = tmp_path / "edge.jsonl"
+    path.write_bytes(huge_line(limit) + b"\r\n" + huge_line(limit + 1).replace(b"huge", b"over") + b"\n" + huge_line(limit).replace(b"huge", b"last"))
+    fetched = JsonlSource(path, max_line_bytes=limit).fetch()
+    # "\r" counts (it is on the line), "\n" does not: the first line is limit + 1 bytes.
+    assert ids(fetched) == ["last"]
+    assert [error.location for error in fetched.errors] == ["edge.jsonl:1", "edge.jsonl:2"]
+    assert f"{limit + 1:,} bytes" in fetched.errors[0].message
+    path.write_bytes(huge_line(limit) + b"\n" + huge_line(limit).replace(b"huge", b"last"))
+    assert ids(JsonlSource(path, max_line_bytes=limit).fetch()) == ["huge", "last"]
+
+
+def test_the_second_pass_is_bounded_too_when_a_line_grew_in_between(tmp_path):
+    path = write_lines(tmp_path / "c.jsonl", [conversation("a", T0_SECONDS), conversation("b", T0_SECONDS + 1)])
+    with JsonlSource(path, max_line_bytes=1 * MiB).stream() as stream:
+        assert len(stream) == 2
+        path.write_bytes(huge_line(32 * MiB) + b"\n")  # rewritten between the index and the read
+        read = []
+        peak = peak_bytes(lambda: read.extend(stream))
+    assert read == []
+    assert peak < 5 * MiB
+    # Both offsets now fall on the huge line (the second inside it): each is skipped in bounded memory.
+    assert len(stream.errors) == 2 and stream.errors[0].location == "c.jsonl@0"
+    assert all("changed while it was being read" in error.message for error in stream.errors)
+
+
+def test_the_documented_default_limit_is_the_code_s_and_a_bad_setting_is_a_config_error(tmp_path, monkeypatch):
+    docs = (settings.PROJECT_DIR / "docs" / "jsonl_input.md").read_text(encoding="utf-8")
+    documented = re.search(r"`FEEDBACK_JSONL_MAX_LINE_BYTES` \(default `(\d+)`, (\d+) MiB", docs)
+    assert documented, "docs/jsonl_input.md documents FEEDBACK_JSONL_MAX_LINE_BYTES and its default"
+    assert int(documented.group(1)) == settings.DEFAULT_JSONL_MAX_LINE_BYTES == int(documented.group(2)) * MiB
+    assert settings.JSONL_MAX_LINE_BYTES_ENV == "FEEDBACK_JSONL_MAX_LINE_BYTES"
+    path = write_lines(tmp_path / "c.jsonl", [conversation("a", T0_SECONDS)])
+    monkeypatch.delenv(settings.JSONL_MAX_LINE_BYTES_ENV, raising=False)
+    assert JsonlSource(path).max_line_bytes == settings.DEFAULT_JSONL_MAX_LINE_BYTES
+    for bad in ("0", "-1", "16MiB", "1.5"):
+        monkeypatch.setenv(settings.JSONL_MAX_LINE_BYTES_ENV, bad)
+        with pytest.raises(SourceConfigError, match="FEEDBACK_JSONL_MAX_LINE_BYTES must be a positive whole number"):
+            build_source("jsonl", path=path)
+
+
+# --- empty inputs ----------------------------------------------------------------------------------------
+
+
+def test_an_empty_input_gives_0_conversations_and_a_warning_naming_the_file(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "a_empty.jsonl").write_bytes(b"")
+    (folder / "b_blank.jsonl").write_bytes(b"\n  \n\r\n")
+    (folder / "c_bom.jsonl").write_bytes(b"\xef\xbb\xbf\n")
+    write_lines(folder / "d_full.jsonl", [conversation("a", T0_SECONDS)])
+    write_lines(folder / "e_bad.jsonl", ["{broken"])  # not empty: a bad line, reported as such
+    fetched = JsonlSource(folder).fetch()
+    assert ids(fetched) == ["a"]
+    assert [str(warning) for warning in fetched.warnings] == [
+        "a_empty.jsonl: input file is empty: 0 conversations read",
+        "b_blank.jsonl: input file is empty (3 blank lines): 0 conversations read",
+        "c_bom.jsonl: input file is empty (1 blank line): 0 conversations read",
+    ]
+    assert fetched.stats["empty_inputs"] == 3 and fetched.stats["bad_lines"] == 1
+
+    for name, content in (("zero.jsonl", b""), ("blank.jsonl", b"\n\n")):
+        (tmp_path / name).write_bytes(content)
+        fetched = JsonlSource(tmp_path / name).fetch()
+        assert fetched.conversations == [] and fetched.errors == []  # legal: 0 conversations
+        assert [warning.location for warning in fetched.warnings] == [name]
+        assert "input file is empty" in fetched.warnings[0].message
+        assert fetched.stats["empty_inputs"] == 1 and fetched.stats["returned"] == 0

@@ -22,6 +22,7 @@ from feedback_assets.defs.stories import stories
 from feedback_assets.defs.themes import themes
 from feedback_assets.reporting import markdown_table
 from feedback_assets.storage import integrity
+from feedback_assets.storage.runs import record_check
 
 EXAMPLES = 20
 
@@ -69,7 +70,11 @@ def _partition_check(
             **extra,
             "compute_seconds": round(time.perf_counter() - started, 3),
         }
-        return _result(findings, extra)
+        result = _result(findings, extra)
+        if blocking:
+            # On the run itself, whichever job evaluated it: `feedback-assets runs` and `resume` read it.
+            record_check(engine, run.id, asset.key.path[-1], name, result.passed)
+        return result
 
     return _check
 
@@ -182,3 +187,13 @@ asset_checks = [
         _silent_zero("stories", "stories", "themed"),
     ),
 ]
+
+
+def checks_by_stage() -> dict[str, list[str]]:
+    """The blocking checks of each stage (asset name → check names)."""
+    stages: dict[str, list[str]] = {}
+    for definition in asset_checks:
+        for spec in definition.check_specs:
+            if spec.blocking:
+                stages.setdefault(spec.asset_key.path[-1], []).append(spec.name)
+    return stages

@@ -44,7 +44,7 @@ from feedback_assets.domain.vocabulary import ProductVocabulary
 from feedback_assets.domain.normalize import conversation_from_row
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import distribution_table, markdown_table
-from feedback_assets.storage import count_partition, iter_partition, replace_partition, update_run
+from feedback_assets.storage import count_partition, iter_partition, replace_partition
 from feedback_assets.storage import reuse as pay_once
 from feedback_assets.storage.schema import conversations as conversations_table
 
@@ -120,10 +120,12 @@ def classifications(
                 # Invariant 5, raised inside the write so it rolls back (the partition keeps its rows).
                 fail_if_silent_zero("classifications", tally.rows, tally.inputs, run.id)
 
-            written = replace_partition(engine, "classifications", run.id, rows(), batch_size=run.batch_size)
+            written = replace_partition(
+                engine, "classifications", run.id, rows(), batch_size=run.batch_size,
+                counters=lambda written: {"classified_count": written - tally.failures, "failures_count": tally.failures},
+            )
         progress.finish()
         classified = written - tally.failures
-        update_run(engine, run.id, classified_count=classified, failures_count=tally.failures)
         record_usage(engine, run.id, tally.usage)
         context.log.info(
             f"classifications: {classified} classified, {tally.failures} failed, "

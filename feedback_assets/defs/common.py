@@ -4,6 +4,7 @@ keep the run's lifecycle true (pending/failed/succeeded → running, stamped wit
 from __future__ import annotations
 
 import os
+import socket
 import time
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -12,7 +13,7 @@ import dagster as dg
 from sqlalchemy import Engine
 
 from feedback_assets import settings
-from feedback_assets.storage import RunRecord, StorageError, get_run, update_run, validate_partition_key
+from feedback_assets.storage import RunRecord, StorageError, get_run, leases, update_run, validate_partition_key
 
 
 def _database_kind() -> str:
@@ -32,11 +33,40 @@ def resolve_partition(engine: Engine, partition_key: str | None) -> RunRecord:
         raise dg.Failure(description=f"partition {partition_key!r}: {error}", allow_retries=False) from error
 
 
+WORKER_HOST_TAG = "feedback/worker_host"
+WORKER_PID_TAG = "feedback/worker_pid"
+
+
+def dagster_run_finished(instance: dg.DagsterInstance, dagster_run_id: str | None) -> bool:
+    dagster_run = instance.get_run_by_id(dagster_run_id) if dagster_run_id else None
+    return dagster_run is None or dagster_run.is_finished
+
+
 def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunRecord:
-    """Validate the partition and mark its pipeline run ``running`` under this Dagster run."""
+    """Validate the partition, take its lease (one writer per partition: refused at once, naming the Dagster
+    run that holds it) and mark its pipeline run ``running`` under this Dagster run."""
     run = resolve_partition(engine, context.partition_key)
-    if run.status != "running" or run.dagster_run_id != context.run.run_id:
-        run = update_run(engine, run.id, status="running", dagster_run_id=context.run.run_id)
+    me = context.run.run_id
+    try:
+        leases.acquire(
+            engine, run.id, me, may_take_over=lambda previous: dagster_run_finished(context.instance, previous)
+        )
+    except leases.PartitionBusy:
+        holder = get_run(engine, run.id).dagster_run_id
+        raise dg.Failure(
+            description=(
+                f"partition {run.partition_key} (pipeline run {run.id}) is being written by Dagster run "
+                f"{holder or '(starting)'}; nothing was changed. Wait for that run to end, or stop it with "
+                f"`feedback-assets cancel {run.id}`"
+            ),
+            metadata={"holder_dagster_run_id": holder or ""},
+            allow_retries=False,
+        ) from None
+    if run.status != "running" or run.dagster_run_id != me:
+        run = update_run(engine, run.id, status="running", dagster_run_id=me)
+    worker = {WORKER_HOST_TAG: socket.gethostname(), WORKER_PID_TAG: str(os.getpid())}
+    if any(context.run.tags.get(tag) != value for tag, value in worker.items()):
+        context.instance.add_run_tags(me, worker)  # where `feedback-assets cancel` finds the writer
     context.log.debug(f"pipeline run {run.id}: source={run.source} engine={run.engine} batch_size={run.batch_size}")
     return run
 

@@ -28,7 +28,16 @@ from feedback_assets.domain.quality import assess
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import distribution_table, markdown_table
 from feedback_assets.sources import SourceFailure
-from feedback_assets.storage import replace_partition, update_run
+from feedback_assets.storage import replace_partition
+
+INPUT_COUNTS = {
+    "bad_lines": "input line(s) skipped as unreadable",
+    "oversized_lines": "of them over the line-size limit",
+    "invalid_utf8_lines": "line(s) with invalid UTF-8 kept with U+FFFD",
+    "empty_inputs": "empty input file(s), 0 conversations read from them",
+}
+"""Counters of the source's ``stats`` that are also metadata of their own (0 when a source has none, as
+the Intercom source has no lines), with how the log names them."""
 
 
 @dg.asset(
@@ -61,6 +70,12 @@ def conversations(
             context.log.warning(f"source error {problem}")
         for warning in fetched.warnings[:20]:
             context.log.warning(f"source warning {warning}")
+        input_counts = {key: int(fetched.stats.get(key, 0)) for key in INPUT_COUNTS}
+        if any(input_counts.values()):
+            context.log.warning(
+                "source input: "
+                + ", ".join(f"{count} {INPUT_COUNTS[key]}" for key, count in input_counts.items() if count)
+            )
         report = StreamReport()
         reasons: Counter[str] = Counter()
         progress = Progress("conversations", total=len(fetched), log=context.log.info)
@@ -81,9 +96,11 @@ def conversations(
             fail_if_silent_zero("conversations", report.normalised, records, run.id)
 
         with fetched:
-            written = replace_partition(engine, "conversations", run.id, rows(), batch_size=run.batch_size)
+            written = replace_partition(
+                engine, "conversations", run.id, rows(), batch_size=run.batch_size,
+                counters=lambda written: {"conversations_count": written},
+            )
         progress.finish()
-        update_run(engine, run.id, conversations_count=written)
         filtered = sum(reasons.values())
         passed = written - filtered
         context.log.info(
@@ -109,6 +126,7 @@ def conversations(
         "malformed_conversations": report.error_count,
         "duplicates_merged": report.duplicates + fetched.merged,
         "source_warnings": len(fetched.warnings),
+        **input_counts,
         "ids_cleaned": report.cleaned_id_count,
         "source_stats": dg.MetadataValue.json(dict(fetched.stats)),
         "compute_seconds": round(timer.seconds, 3),

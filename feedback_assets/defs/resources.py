@@ -21,7 +21,7 @@ from feedback_assets.domain.models import DEFAULT_ACTIONABLE_TYPES
 from feedback_assets.engines import Engine as ClassificationEngine
 from feedback_assets.engines import ENGINE_NAMES, build_engine
 from feedback_assets.sources import ConversationSource, build_source
-from feedback_assets.storage import make_engine, upgrade
+from feedback_assets.storage import leases, make_engine, upgrade
 
 
 class FeedbackDatabase(dg.ConfigurableResource):
@@ -33,6 +33,12 @@ class FeedbackDatabase(dg.ConfigurableResource):
         engine = make_engine(self.url)
         upgrade(engine)  # idempotent and cached per process: a fresh database just works
         return engine
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        # The end of the Dagster run (in-process executor) or of the step's process: its partition
+        # leases end with it (a killed process loses them through the OS or the server instead).
+        if context.run is not None:
+            leases.release_held_by(context.run.run_id)
 
 
 class EngineSettings(dg.ConfigurableResource):

@@ -9,11 +9,15 @@ the reconciliation that keeps ``pipeline_runs.status`` true whatever launched th
   the cursor cannot create a second run.
 * ``pipeline_run_status`` — looks at the latest Dagster run of every pending/running pipeline run and
   copies its outcome (succeeded / failed with the error / canceled) onto ``pipeline_runs``; nothing stays
-  ``running`` after its Dagster run ended, including terminated runs and crashed steps.
+  ``running`` after its Dagster run ended, including terminated runs and crashed steps. A Dagster run that
+  Dagster still calls in progress while no process holds its partition's lease (``storage.leases``: the
+  database server or the kernel drops it when the writer dies) was interrupted: it is marked failed in
+  Dagster and on ``pipeline_runs`` with that cause. Every ``feedback-assets`` command does the same first.
 """
 
 
 import re
+import time
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -27,7 +31,7 @@ from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, Sou
 from feedback_assets.defs.stories import stories
 from feedback_assets.defs.themes import themes
 from feedback_assets.sources import SourceFailure
-from feedback_assets.storage import RunRecord, create_run, list_runs, update_run
+from feedback_assets.storage import RunRecord, create_run, get_run, leases, list_runs, update_run
 from feedback_assets.storage.schema import pipeline_runs
 
 PIPELINE_ASSETS = (conversations, classifications, themes, stories)
@@ -101,6 +105,8 @@ def settle_run(instance: dg.DagsterInstance, engine: Engine, run: RunRecord, dag
         error = "terminated from Dagster"
     if run.status == status and run.dagster_run_id == dagster_run.run_id:
         return run
+    if run.dagster_run_id and run.dagster_run_id != dagster_run.run_id and run.status != "pending":
+        return None  # another Dagster run wrote this partition (this one was refused or is older)
     if run.status == "pending" and status == "succeeded":
         return None  # the Dagster run did not materialise this partition's assets; nothing to claim
     if run.status not in ("pending", "running"):
@@ -113,9 +119,40 @@ def latest_dagster_run(instance: dg.DagsterInstance, partition_key: str) -> dg.D
     return runs[0] if runs else None
 
 
+INTERRUPTED = (
+    "interrupted: the process running Dagster run {dagster_run_id} stopped before the run ended (killed, "
+    "crashed, or its machine or database connection went away); `feedback-assets resume {run_id}` completes it"
+)
+
+LEASE_CONFIRM_SECONDS = 1.0
+"""A finishing run gives its lease back a moment before Dagster records its end: look twice."""
+
+
+def settle_if_interrupted(instance: dg.DagsterInstance, engine: Engine, run: RunRecord) -> RunRecord | None:
+    """A running pipeline run whose Dagster run is still in progress for Dagster but whose partition lease
+    nobody holds lost its writer: mark the Dagster run failed with that cause, and the pipeline run too."""
+    if run.status != "running" or not run.dagster_run_id:
+        return None
+    dagster_run = instance.get_run_by_id(run.dagster_run_id)
+    if dagster_run is None or dagster_run.is_finished or leases.is_held(engine, run.id):
+        return None
+    time.sleep(LEASE_CONFIRM_SECONDS)
+    dagster_run = instance.get_run_by_id(run.dagster_run_id)
+    if dagster_run is None or dagster_run.is_finished or leases.is_held(engine, run.id):
+        return None
+    instance.report_run_failed(
+        dagster_run, message=INTERRUPTED.format(dagster_run_id=dagster_run.run_id, run_id=run.id)
+    )
+    return settle_run(instance, engine, get_run(engine, run.id), instance.get_run_by_id(dagster_run.run_id))
+
+
 def reconcile_runs(instance: dg.DagsterInstance, engine: Engine) -> list[RunRecord]:
-    """Settle every pending/running pipeline run whose latest Dagster run has finished."""
+    """Settle every pending/running pipeline run whose latest Dagster run has finished or was interrupted."""
     settled = []
+    for run in list_runs(engine, status="running"):
+        result = settle_if_interrupted(instance, engine, run)
+        if result is not None:
+            settled.append(result)
     for run in list_runs(engine, status="running") + list_runs(engine, status="pending"):
         # The Dagster run an asset stamped on the row; for a run that never started (e.g. its launch
         # failed), the latest Dagster run of its partition.

@@ -15,7 +15,7 @@ from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.stories import signature_groups, stories_from_groups
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import markdown_table
-from feedback_assets.storage import replace_partitions, update_run
+from feedback_assets.storage import replace_partitions
 from feedback_assets.storage.reads import iter_story_inputs
 
 STORY_TABLE_ROWS = 25
@@ -47,11 +47,11 @@ def stories(
         built = stories_from_groups(run.id, signature_groups(themed_rows()), min_group_size=pipeline.min_group_size)
         progress.finish()
         fail_if_silent_zero("stories", len(built.stories), progress.done, run.id)  # before any write
-        written = replace_partitions(
-            engine, run.id, {"stories": built.stories, "story_evidence": built.evidence}, batch_size=run.batch_size
-        )
         candidates = [story for story in built.stories if story["status"] == "candidate"]
-        update_run(engine, run.id, stories_count=len(candidates))
+        written = replace_partitions(
+            engine, run.id, {"stories": built.stories, "story_evidence": built.evidence}, batch_size=run.batch_size,
+            counters=lambda _written: {"stories_count": len(candidates)},
+        )
         context.log.info(f"stories: {len(candidates)} candidate stories, {len(built.stories) - len(candidates)} orphan groups")
 
     ranked = sorted(candidates, key=lambda s: (-(s.get("priority_score") or 0), -s["conversation_count"], s["title"]))

@@ -37,7 +37,7 @@ from feedback_assets.domain.themes import (
 )
 from feedback_assets.progress import Progress
 from feedback_assets.reporting import count_by, distribution_table
-from feedback_assets.storage import replace_partition, update_run
+from feedback_assets.storage import replace_partition
 from feedback_assets.storage import reuse as pay_once
 from feedback_assets.storage.reads import iter_theme_inputs
 
@@ -113,8 +113,10 @@ def themes(
         if pipeline.review_stories:
             review_notes = _review(context, engine, run.id, extractor, batch.rows, actionable, pipeline.min_group_size)
         fail_if_silent_zero("themes", len(batch.rows), progress.done, run.id)  # before any write
-        written = replace_partition(engine, "themes", run.id, batch.rows, batch_size=run.batch_size)
-        update_run(engine, run.id, themes_count=written - batch.failures)
+        written = replace_partition(
+            engine, "themes", run.id, batch.rows, batch_size=run.batch_size,
+            counters=lambda written: {"themes_count": written - batch.failures},
+        )
         record_usage(engine, run.id, batch.usage)
         context.log.info(f"themes: {written - batch.failures} of {progress.done} actionable conversations themed")
 

@@ -17,22 +17,21 @@ import logging
 import sqlite3
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import psycopg
 import psycopg.errors
-from sqlalchemy import JSON, Connection, Engine, Table, delete, func, select, update
+from sqlalchemy import JSON, Connection, Engine, Table, delete, func, select
 from sqlalchemy.exc import DBAPIError
 
 from feedback_assets import settings
 from feedback_assets.storage.errors import PartitionWriteError, RunMismatch, StorageError
-from feedback_assets.storage.runs import get_run, parse_run_id
+from feedback_assets.storage.runs import get_run, mark_stages, parse_run_id
 from feedback_assets.timestamps import as_utc
 from feedback_assets.storage.schema import (
     TABLES,
     classifications,
     conversations,
-    pipeline_runs,
     stories,
     story_evidence,
     themes,
@@ -52,6 +51,15 @@ DERIVED_COUNTERS: dict[str, tuple[str, ...]] = {
     stories.name: ("stories_count",),
 }
 """The ``pipeline_runs`` counters that describe each table's rows (reset when those rows are cleared)."""
+
+STAGE_OF_TABLE: dict[str, str] = {
+    conversations.name: "conversations",
+    classifications.name: "classifications",
+    themes.name: "themes",
+    stories.name: "stories",
+    story_evidence.name: "stories",
+}
+"""The pipeline stage (asset) that writes each run-scoped table."""
 
 _MISMATCH_EXAMPLES = 5
 
@@ -239,8 +247,13 @@ def replace_partitions(
     rows_by_table: Mapping[str, Iterable[Mapping[str, Any]]],
     *,
     batch_size: int | None = None,
+    counters: Callable[[Mapping[str, int]], Mapping[str, int]] | None = None,
 ) -> dict[str, int]:
     """Replace run ``run_id``'s rows of several tables in one transaction (parents first).
+
+    The same transaction records the stage as complete on ``pipeline_runs`` (``completed_stages``) with the
+    counters ``counters(written)`` returns (called once every row is written), so a process killed at any
+    point leaves either the old rows and state or the new rows, their counters and the completion mark.
 
     Rows derived from the replaced ones go in the same transaction: writing a table of the run clears every
     later table of the pipeline that is not written too (conversations → classifications → themes →
@@ -268,12 +281,19 @@ def replace_partitions(
         # transaction (stories have no foreign key to conversations, so the database would keep them).
         for table in [*(TABLES[name] for name in reversed(stale)), *reversed(tables)]:
             connection.execute(delete(table).where(table.c.pipeline_run_id == run))
-        counters = {column: 0 for name in stale for column in DERIVED_COUNTERS.get(name, ())}
-        if counters:
-            connection.execute(update(pipeline_runs).where(pipeline_runs.c.id == run).values(**counters))
         for table in tables:
             stream = _TableStream(connection, table, run, size, postgres)
             written[table.name] = stream.write(rows_by_table[table.name])
+        mark_stages(
+            connection,
+            run,
+            completed=STAGE_OF_TABLE[tables[0].name],
+            cleared=sorted({STAGE_OF_TABLE[name] for name in stale}),
+            counters={
+                **{column: 0 for name in stale for column in DERIVED_COUNTERS.get(name, ())},
+                **(counters(written) if counters else {}),
+            },
+        )
     if postgres:
         analyze(engine, [table.name for table in tables])
     return written
@@ -304,9 +324,13 @@ def replace_partition(
     rows: Iterable[Mapping[str, Any]],
     *,
     batch_size: int | None = None,
+    counters: Callable[[int], Mapping[str, int]] | None = None,
 ) -> int:
-    """Replace run ``run_id``'s rows of one table atomically; returns how many rows were written."""
-    return replace_partitions(engine, run_id, {table: rows}, batch_size=batch_size)[_table(table).name]
+    """Replace run ``run_id``'s rows of one table atomically; returns how many rows were written.
+    ``counters(rows_written)`` gives the run's counters to set in the same transaction."""
+    name = _table(table).name
+    by_table = (lambda written: counters(written[name])) if counters else None
+    return replace_partitions(engine, run_id, {table: rows}, batch_size=batch_size, counters=by_table)[name]
 
 
 def _normalise_row(row: Mapping[str, Any]) -> dict[str, Any]:

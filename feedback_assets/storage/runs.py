@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
@@ -66,14 +66,23 @@ class RunRecord:
     cache_read_tokens: int
     cache_write_tokens: int
     estimated_cost_usd: float
+    completed_stages: tuple[str, ...] = ()
+    check_results: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def partition_key(self) -> str:
         return str(self.id)
 
+    @property
+    def failed_checks(self) -> list[str]:
+        """``stage:check`` names of the blocking checks whose latest evaluation failed."""
+        return sorted(name for name, outcome in self.check_results.items() if outcome != "passed")
+
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "RunRecord":
         values = {field.name: row[field.name] for field in fields(cls)}
+        values["completed_stages"] = tuple(values["completed_stages"] or ())
+        values["check_results"] = dict(values["check_results"] or {})
         for name in ("window_start", "window_end", "created_at", "started_at", "completed_at"):
             values[name] = as_utc(values[name])
         return cls(**values)
@@ -263,3 +272,64 @@ def add_spend(connectable: Engine | Connection, run_id: int, **amounts: float) -
         return
     with connectable.begin() as connection:
         apply(connection)
+
+
+def record_check(connectable: Engine | Connection, run_id: int, stage: str, check: str, passed: bool) -> RunRecord:
+    """Store the latest outcome of a blocking check of ``stage`` on its run (``check_results``), whichever
+    job evaluated it — the pipeline or the check-only job."""
+
+    def apply(connection: Connection) -> RunRecord:
+        results = dict(_locked_state(connection, run_id)["check_results"] or {})
+        results[f"{stage}:{check}"] = "passed" if passed else "failed"
+        connection.execute(update(pipeline_runs).where(pipeline_runs.c.id == run_id).values(check_results=results))
+        return get_run(connection, run_id)
+
+    if isinstance(connectable, Connection):
+        return apply(connectable)
+    with connectable.begin() as connection:
+        return apply(connection)
+
+
+def _locked_state(connection: Connection, run_id: int) -> Mapping[str, Any]:
+    """The run's stage and check state, row-locked until the transaction ends (PostgreSQL; SQLite
+    serialises writers itself)."""
+    row = connection.execute(
+        select(pipeline_runs.c.completed_stages, pipeline_runs.c.check_results)
+        .where(pipeline_runs.c.id == run_id)
+        .with_for_update()
+    ).mappings().first()
+    if row is None:
+        raise UnknownRun(f"pipeline run {run_id} does not exist (no row in pipeline_runs with id={run_id})")
+    return row
+
+
+def mark_stages(
+    connection: Connection, run_id: int, *, completed: str | None, cleared: Sequence[str], counters: Mapping[str, int]
+) -> None:
+    """Inside the transaction that writes a stage: the stage is complete, the ``cleared`` stages (and the
+    rewritten one) lose their completion and their check outcomes, and the counters take their values."""
+    state = _locked_state(connection, run_id)
+    gone = {*cleared, *([completed] if completed else [])}
+    stages = [stage for stage in (state["completed_stages"] or []) if stage not in gone]
+    if completed:
+        stages.append(completed)
+    results = {name: outcome for name, outcome in (state["check_results"] or {}).items() if name.split(":")[0] not in gone}
+    connection.execute(
+        update(pipeline_runs)
+        .where(pipeline_runs.c.id == run_id)
+        .values(completed_stages=stages, check_results=results, **counters)
+    )
+
+
+PIPELINE_STAGES = ("conversations", "classifications", "themes", "stories")
+"""The stages (assets) in pipeline order; each rewrite of one clears those after it."""
+
+
+def stages_to_resume(run: RunRecord, blocking_checks: Mapping[str, Sequence[str]]) -> list[str]:
+    """What ``resume`` materialises: from the first stage whose rows are not completely written, or whose
+    blocking checks have not all passed since they were written, to the last stage. Empty: nothing to do."""
+    for position, stage in enumerate(PIPELINE_STAGES):
+        checked = all(run.check_results.get(f"{stage}:{check}") == "passed" for check in blocking_checks.get(stage, ()))
+        if stage not in run.completed_stages or not checked:
+            return list(PIPELINE_STAGES[position:])
+    return []

@@ -126,6 +126,12 @@ pipeline_runs = Table(
     Column("cache_read_tokens", Integer, nullable=False, server_default="0"),
     Column("cache_write_tokens", Integer, nullable=False, server_default="0"),
     Column("estimated_cost_usd", Float, nullable=False, server_default="0"),
+    # Stages whose rows are completely written for this run (set in the transaction that writes them,
+    # dropped when those rows are cleared), and the latest outcome of each blocking asset check
+    # ({"stage:check": "passed" | "failed"}, dropped when the stage's rows are rewritten): what
+    # `feedback-assets resume` re-materialises and what `feedback-assets runs` shows.
+    Column("completed_stages", JSON, nullable=True),
+    Column("check_results", JSON, nullable=True),
     CheckConstraint("id > 0", name="positive_id"),
     CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
     CheckConstraint(_one_of("trigger", RUN_TRIGGERS), name="trigger"),
