@@ -102,7 +102,12 @@ def settle_run(instance: dg.DagsterInstance, engine: Engine, run: RunRecord, dag
     elif status == "failed":
         error = _failure_text(instance, dagster_run.run_id)
     else:
-        error = "terminated from Dagster"
+        # `feedback-assets cancel` says so when it asks the run to stop; anything else stopped it from Dagster.
+        asked = instance.all_logs(
+            dagster_run.run_id, of_type={dg.DagsterEventType.RUN_CANCELING, dg.DagsterEventType.RUN_CANCELED}
+        )
+        reasons = [record.message for record in asked if "feedback-assets cancel" in (record.message or "")]
+        error = reasons[-1] if reasons else "terminated from Dagster"
     if run.status == status and run.dagster_run_id == dagster_run.run_id:
         return run
     if run.dagster_run_id and run.dagster_run_id != dagster_run.run_id and run.status != "pending":
