@@ -99,19 +99,25 @@ def test_reconciler_marks_failed_runs_with_their_error(db_url, tmp_path, instanc
     assert reconcile_runs(instance, engine) == []  # idempotent
 
 
+def _running_under(instance, engine, run, digit: str, status: dg.DagsterRunStatus) -> dg.DagsterRun:
+    """A Dagster run in ``status`` that stamped pipeline run ``run`` as running."""
+    from feedback_assets.storage import update_run
+
+    dagster_run = dg.DagsterRun(
+        job_name="feedback_pipeline",
+        run_id=digit * 8 + "-0000-0000-0000-" + digit * 12,
+        status=status,
+        tags={"dagster/partition": run.partition_key},
+    )
+    instance.add_run(dagster_run)
+    update_run(engine, run.id, status="running", dagster_run_id=dagster_run.run_id)
+    return dagster_run
+
+
 def test_reconciler_marks_terminated_runs_canceled(db_url, tmp_path, instance):
     engine = make_engine(db_url)
     run = new_run(db_url, tmp_path)
-    from feedback_assets.storage import update_run
-
-    terminated = dg.DagsterRun(
-        job_name="feedback_pipeline",
-        run_id="0" * 8 + "-0000-0000-0000-" + "0" * 12,
-        status=dg.DagsterRunStatus.CANCELED,
-        tags={"dagster/partition": run.partition_key},
-    )
-    instance.add_run(terminated)
-    update_run(engine, run.id, status="running", dagster_run_id=terminated.run_id)
+    terminated = _running_under(instance, engine, run, "0", dg.DagsterRunStatus.CANCELED)
     (settled,) = reconcile_runs(instance, engine)
     assert settled.status == "canceled" and settled.error == "terminated from Dagster" and settled.completed_at
 
@@ -119,16 +125,7 @@ def test_reconciler_marks_terminated_runs_canceled(db_url, tmp_path, instance):
 def test_reconciler_leaves_runs_whose_dagster_run_is_still_going(db_url, tmp_path, instance):
     engine = make_engine(db_url)
     run = new_run(db_url, tmp_path)
-    from feedback_assets.storage import update_run
-
-    going = dg.DagsterRun(
-        job_name="feedback_pipeline",
-        run_id="1" * 8 + "-0000-0000-0000-" + "1" * 12,
-        status=dg.DagsterRunStatus.STARTED,
-        tags={"dagster/partition": run.partition_key},
-    )
-    instance.add_run(going)
-    update_run(engine, run.id, status="running", dagster_run_id=going.run_id)
+    going = _running_under(instance, engine, run, "1", dg.DagsterRunStatus.STARTED)
     leases.acquire(engine, run.id, going.run_id)  # its writer is alive
     try:
         assert reconcile_runs(instance, engine) == []
@@ -143,16 +140,7 @@ def test_reconciler_settles_a_run_whose_writer_died(db_url, tmp_path, instance, 
     monkeypatch.setattr("feedback_assets.defs.runs.LEASE_CONFIRM_SECONDS", 0.0)
     engine = make_engine(db_url)
     run = new_run(db_url, tmp_path)
-    from feedback_assets.storage import update_run
-
-    dead = dg.DagsterRun(
-        job_name="feedback_pipeline",
-        run_id="3" * 8 + "-0000-0000-0000-" + "3" * 12,
-        status=dg.DagsterRunStatus.STARTED,
-        tags={"dagster/partition": run.partition_key},
-    )
-    instance.add_run(dead)
-    update_run(engine, run.id, status="running", dagster_run_id=dead.run_id)
+    dead = _running_under(instance, engine, run, "3", dg.DagsterRunStatus.STARTED)
     (settled,) = reconcile_runs(instance, engine)
     assert settled.status == "failed" and settled.error.startswith("interrupted:")
     assert f"feedback-assets resume {run.id}" in settled.error
