@@ -8,7 +8,7 @@ import io
 import os
 import sys
 import traceback
-from datetime import datetime, time as dtime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from feedback_assets import settings
@@ -17,13 +17,12 @@ from feedback_assets.command_line import explain, positive_int
 
 def parse_when(value: str) -> datetime:
     """An ISO date (midnight UTC) or datetime (naive = UTC)."""
+    from feedback_assets.new_runs import InvalidRunRequest, parse_when as parse
+
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO date or datetime (e.g. 2026-10-01 or 2026-10-01T12:00)")
-    if len(value) == 10:
-        parsed = datetime.combine(parsed.date(), dtime.min)
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+        return parse(value)
+    except InvalidRunRequest as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _use_database(url: str | None) -> None:

@@ -56,12 +56,52 @@ def test_new_conversations_sensor_creates_one_pending_run_per_window(db_url, tmp
     assert runs[0].source_params["new_conversations"] == 20 and result.cursor == str(runs[0].id)
     assert runs[0].source_params["path"] == str(path)
     assert runs[0].window_start is None and runs[0].window_end is not None
+    # The tick launches the run itself, so the tick page shows it; its partition comes with it.
+    (request,) = result.run_requests
+    assert request.run_key == request.partition_key == runs[0].partition_key
+    assert request.tags["feedback/trigger"] == "sensor" and request.tags["feedback/engine"] == "offline"
+    assert [add.partition_keys for add in result.dynamic_partitions_requests] == [[runs[0].partition_key]]
+    # ...and the pending_runs sensor leaves it alone (no second launch).
+    with dg.build_sensor_context(instance=instance, resources={"database": resources["database"]}) as context:
+        assert pending_runs(context).run_requests == []
 
-    # Nothing new since that window: a second tick (or a retried one) creates nothing.
+    # Nothing new since that window: a second tick (or a retried one) creates nothing; while the run has not
+    # started it asks again under the same run key, which Dagster launches once.
+    with dg.build_sensor_context(instance=instance, resources=resources, cursor=result.cursor) as context:
+        again = new_conversations(context)
+    assert [r.run_key for r in again.run_requests] == [request.run_key]
+    assert len(list_runs(make_engine(db_url))) == 1
+    update_run(make_engine(db_url), runs[0].id, status="running")
     with dg.build_sensor_context(instance=instance, resources=resources, cursor=result.cursor) as context:
         skipped = new_conversations(context)
     assert isinstance(skipped, dg.SkipReason) and "waiting for 10" in skipped.skip_message
-    assert len(list_runs(make_engine(db_url))) == 1
+
+
+def test_new_conversations_counts_only_what_no_earlier_run_covered(db_url, tmp_path, instance):
+    """A run over the same file without an end covered everything updated before it was created: the
+    sensor counts 0 new, not the whole file again."""
+    path = write_jsonl(tmp_path / "incoming.jsonl")
+    engine = make_engine(db_url)
+    create_run(engine, source="jsonl", source_params={"path": str(path)}, status="succeeded")
+    create_run(engine, source="jsonl", source_params={"path": str(tmp_path / "other.jsonl")})  # another file
+    resources = {
+        "database": FeedbackDatabase(url=db_url),
+        "sources": SourceSettings(default_source="jsonl", jsonl_path=str(path), new_conversations_threshold=1),
+        "engines": EngineSettings(),
+    }
+    with dg.build_sensor_context(instance=instance, resources=resources) as context:
+        skipped = new_conversations(context)
+    assert isinstance(skipped, dg.SkipReason) and skipped.skip_message.startswith("0 new conversation(s)")
+
+
+def test_partitions_that_name_no_run_are_removed_with_a_message(db_url, instance):
+    engine = make_engine(db_url)
+    run = create_run(engine, source="sample", status="succeeded")
+    instance.add_dynamic_partitions(PIPELINE_RUNS, [run.partition_key, "7", "december-export"])
+    with dg.build_sensor_context(instance=instance, resources={"database": FeedbackDatabase(url=db_url)}) as context:
+        result = pending_runs(context)
+    (delete,) = [r for r in result.dynamic_partitions_requests if isinstance(r, dg.DeleteDynamicPartitionsRequest)]
+    assert sorted(delete.partition_keys) == ["7", "december-export"]
 
 
 def test_new_conversations_sensor_waits_below_the_threshold(db_url, tmp_path, instance):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from feedback_assets.defs.checks import checks_by_stage
-from feedback_assets.defs.main_job import _checks_cell
+from feedback_assets.defs.runs import checks_summary as _checks_cell
 from feedback_assets.storage import get_run, leases, make_engine, read_partition, replace_partition
 from feedback_assets.storage.runs import PIPELINE_STAGES, stages_to_resume
 from feedback_assets_tests.dagster_helpers import definitions_for, execute, execute_checks, new_run

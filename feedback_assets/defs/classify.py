@@ -31,6 +31,7 @@ from feedback_assets.defs.llm import (
     reuse_metadata,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
+from feedback_assets.defs.new_runs import run_metadata
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.classify import (
     ClassificationTally,
@@ -56,7 +57,7 @@ engine keeps its concurrency busy (it waits for a chunk's slowest answer before 
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
     deps=["conversations"],
-    group_name="classify",
+    group_name="feedback_pipeline",
     kinds=ASSET_KINDS,
     pool=LLM_POOL,
     description="Stage 1 (customer message) and stage 2 (with support replies) classification, resolution signal.",
@@ -160,4 +161,4 @@ def classifications(
         metadata["resolution_actions"] = dg.MetadataValue.md(
             distribution_table(tally.resolutions, label="resolution")
         )
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata={**run_metadata(run), **metadata})

@@ -17,6 +17,7 @@ from feedback_assets.defs.common import (
     start_run_step,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
+from feedback_assets.defs.new_runs import run_metadata
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, SourceSettings
 from feedback_assets.domain.normalize import (
     StreamReport,
@@ -42,7 +43,7 @@ the Intercom source has no lines), with how the log names them."""
 
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
-    group_name="ingest",
+    group_name="feedback_pipeline",
     kinds=ASSET_KINDS,
     description="One row per (run, conversation): normalised text, support replies and the quality verdict.",
 )
@@ -140,4 +141,4 @@ def conversations(
             markdown_table(["problem"], [[p] for p in problems[:25]])
             + (f"\n\n…and {problem_count - 25} more" if problem_count > 25 else "")
         )
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata={**run_metadata(run), **metadata})

@@ -57,35 +57,24 @@ def run_pipeline(
 ) -> int:
     """Returns the exit status: 0 only when every asset and check succeeded."""
     from feedback_assets.defs.partitions import PIPELINE_RUNS
-    from feedback_assets.sources import SourceFailure, build_source
+    from feedback_assets.new_runs import InvalidRunRequest, new_run_fields
+    from feedback_assets.sources import build_source
     from feedback_assets.storage import create_run
 
-    params = {"path": str(input_path.resolve())} if input_path else None
-    if source == "jsonl" and not input_path:
-        print("feedback-assets run: --source jsonl needs --input PATH (a .jsonl file or a folder)", file=sys.stderr)
-        return 2
+    options = {"input_path": "--input PATH"}
     try:
-        build_source(source, **(params or {}))  # fail fast on a missing path or unknown option
-    except SourceFailure as error:
+        fields = new_run_fields(
+            source=source, input_path=input_path, since=since, until=until, max_conversations=max_conversations,
+            engine=engine_name, batch_size=batch_size,
+            open_source=lambda name, params: build_source(name, **(params or {})),
+            spelled=lambda name: options.get(name, "--" + name.replace("_", "-")),
+        )
+    except InvalidRunRequest as error:
         print(f"feedback-assets run: {error}", file=sys.stderr)
         return 2
 
-    if since and until and since >= until:
-        print(f"feedback-assets run: --since {since.isoformat()} must be before --until {until.isoformat()}", file=sys.stderr)
-        return 2
-
     instance, engine = open_project()
-    run = create_run(
-        engine,
-        source=source,
-        trigger="manual",
-        window_start=since,
-        window_end=until,
-        max_conversations=max_conversations,
-        batch_size=batch_size,
-        engine=engine_name,
-        source_params=params,
-    )
+    run = create_run(engine, trigger="manual", **fields)
     instance.add_dynamic_partitions(PIPELINE_RUNS, [run.partition_key])
     _say(
         f"pipeline run {run.id}: source={source} engine={engine_name} window="
@@ -100,7 +89,8 @@ def _execute(instance, engine, run_id: int, *, stages: list[str] | None) -> int:
     settle the run and print the summary; returns the exit status (0 only when everything succeeded)."""
     import dagster as dg
 
-    from feedback_assets.defs.runs import PIPELINE_JOB_NAME, RUN_TAG, settle_run
+    from feedback_assets.defs.new_runs import run_tags
+    from feedback_assets.defs.runs import PIPELINE_JOB_NAME, settle_run
     from feedback_assets.definitions import build_definitions
     from feedback_assets.storage import get_run, read_partition
 
@@ -111,7 +101,7 @@ def _execute(instance, engine, run_id: int, *, stages: list[str] | None) -> int:
         partition_key=key,
         instance=instance,
         raise_on_error=False,
-        tags={RUN_TAG: key},
+        tags=run_tags(get_run(engine, run_id)),
         run_config=CONSOLE_INFO,
         asset_selection=[dg.AssetKey(stage) for stage in stages] if stages else None,
     )
@@ -295,6 +285,7 @@ def cancel_pipeline_run(run_id: int) -> int:
 
 
 def print_runs(*, limit: int) -> int:
+    from feedback_assets.defs.runs import checks_summary
     from feedback_assets.storage import list_runs
 
     _, engine = open_project()
@@ -307,16 +298,10 @@ def print_runs(*, limit: int) -> int:
          "checks", "error"],
         [
             (r.id, r.status, r.trigger, r.source, r.engine, r.created_at.strftime("%Y-%m-%d %H:%M"),
-             r.conversations_count, r.classified_count, r.themes_count, r.stories_count, _checks_cell(r),
+             r.conversations_count, r.classified_count, r.themes_count, r.stories_count, checks_summary(r),
              (r.error or "").splitlines()[0][:60] if r.error else "")
             for r in runs
         ],
     ))
     return 0
 
-
-def _checks_cell(run) -> str:
-    """``passed (10)``, ``FAILED: name, …`` or ``-`` when no blocking check was evaluated yet."""
-    if run.failed_checks:
-        return "FAILED: " + ", ".join(name.split(":", 1)[1] for name in run.failed_checks)
-    return f"passed ({len(run.check_results)})" if run.check_results else "-"

@@ -16,16 +16,18 @@ the reconciliation that keeps ``pipeline_runs.status`` true whatever launched th
 """
 
 
+import hashlib
 import re
 import time
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Any, Iterable
 
 import dagster as dg
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from feedback_assets.defs.classify import classifications
 from feedback_assets.defs.ingest import conversations
+from feedback_assets.defs.new_runs import RUN_TAG, run_tags  # noqa: F401 - RUN_TAG is imported from here
 from feedback_assets.defs.partitions import PIPELINE_RUNS, pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, SourceSettings
 from feedback_assets.defs.stories import stories
@@ -36,7 +38,6 @@ from feedback_assets.storage.schema import pipeline_runs
 
 PIPELINE_ASSETS = (conversations, classifications, themes, stories)
 PIPELINE_JOB_NAME = "feedback_pipeline"
-RUN_TAG = "feedback/pipeline_run_id"
 
 feedback_pipeline = dg.define_asset_job(
     PIPELINE_JOB_NAME,
@@ -171,42 +172,79 @@ def reconcile_runs(instance: dg.DagsterInstance, engine: Engine) -> list[RunReco
     return settled
 
 
+def launch_requests(
+    instance: dg.DagsterInstance, runs: Iterable[RunRecord]
+) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest]]:
+    """One launch per pending run (``run_key`` = its id: a retried tick never launches twice), tagged with
+    what the run is, and the partitions that do not exist yet."""
+    runs = sorted(runs, key=lambda run: run.id)
+    missing = [run.partition_key for run in runs if not instance.has_dynamic_partition(PIPELINE_RUNS, run.partition_key)]
+    requests = [dg.RunRequest(run_key=run.partition_key, partition_key=run.partition_key, tags=run_tags(run)) for run in runs]
+    return requests, [pipeline_runs_partitions.build_add_request(missing)] if missing else []
+
+
+def orphan_partitions(instance: dg.DagsterInstance, engine: Engine) -> list[str]:
+    """Partitions added by hand that name no pipeline run ("7" with no row 7, "december-export")."""
+    keys = instance.get_dynamic_partitions(PIPELINE_RUNS)
+    known = {str(run.id) for run in list_runs(engine)}
+    return [key for key in keys if key not in known]
+
+
 @dg.sensor(
     job=feedback_pipeline,
     minimum_interval_seconds=15,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Launches the pipeline for every pending pipeline run (adds its partition first).",
+    description=(
+        "Launches the pipeline for every pending pipeline run (adds its partition first), and removes "
+        "partitions added by hand that name no pipeline run."
+    ),
 )
 def pending_runs(context: dg.SensorEvaluationContext, database: FeedbackDatabase) -> dg.SensorResult:
     engine = database.get_engine()
-    pending = sorted(list_runs(engine, status="pending"), key=lambda run: run.id)
-    keys = [run.partition_key for run in pending]
-    missing = [key for key in keys if not context.instance.has_dynamic_partition(PIPELINE_RUNS, key)]
+    # Runs the new_conversations sensor created are launched by that sensor (its tick shows them).
+    pending = [run for run in list_runs(engine, status="pending") if run.trigger != "sensor"]
+    requests, additions = launch_requests(context.instance, pending)
+    orphans = orphan_partitions(context.instance, engine)
+    for key in orphans:
+        context.log.warning(
+            f"removed partition {key!r}: it names no pipeline run. Create runs with the create_pipeline_run job "
+            "(launchpad) or `feedback-assets run`; a run's partition is added with it"
+        )
     return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(run_key=key, partition_key=key, tags={RUN_TAG: key}) for key in keys
-        ],
-        dynamic_partitions_requests=[pipeline_runs_partitions.build_add_request(missing)] if missing else [],
+        run_requests=requests,
+        dynamic_partitions_requests=additions + ([pipeline_runs_partitions.build_delete_request(orphans)] if orphans else []),
     )
 
 
-def last_window_end(engine: Engine, source: str) -> datetime | None:
+def covered_until(engine: Engine, source: str, params: dict | None) -> datetime | None:
+    """How far earlier runs of this source (same path, for files) reached on ``updated_at``: a run covers up
+    to its window end, or up to when it was created when it had no end. ``None``: nothing covered yet."""
+    path = (params or {}).get("path")
+    reach = None
     with engine.connect() as connection:
-        value = connection.execute(
-            select(func.max(pipeline_runs.c.window_end)).where(pipeline_runs.c.source == source)
-        ).scalar()
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
+        rows = connection.execute(
+            select(pipeline_runs.c.window_end, pipeline_runs.c.created_at, pipeline_runs.c.source_params).where(
+                pipeline_runs.c.source == source
+            )
+        )
+        for window_end, created_at, source_params in rows:
+            if path and (source_params or {}).get("path") not in (None, path):
+                continue
+            end = window_end or created_at
+            if end.tzinfo is None:
+                end = end.replace(tzinfo=timezone.utc)
+            reach = end if reach is None or end > reach else reach
+    return reach
 
 
 def plan_new_run(
     engine: Engine, sources: SourceSettings, engines: EngineSettings, *, now: datetime | None = None
 ) -> tuple[RunRecord | None, str]:
-    """Create a pending run over (last window end, now] when enough conversations wait; say why not else."""
+    """Create a pending run over (covered until, now] when enough conversations no earlier run covered
+    wait; say why not else."""
     source_name = sources.default_source
-    after = last_window_end(engine, source_name)
     source = sources.build(source_name)
+    after = covered_until(engine, source_name, source.describe())
     waiting = source.count_new(after)
     if waiting < sources.new_conversations_threshold:
         return None, f"{waiting} new conversation(s) since {after.isoformat() if after else 'the beginning'}; waiting for {sources.new_conversations_threshold}"
@@ -223,9 +261,13 @@ def plan_new_run(
 
 
 @dg.sensor(
+    job=feedback_pipeline,
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Creates a pending pipeline run when enough new conversations wait in the configured source.",
+    description=(
+        "Creates and launches a pipeline run when enough conversations that no earlier run covered wait in the "
+        "configured source (FEEDBACK_SOURCE: a JSONL folder or Intercom)."
+    ),
 )
 def new_conversations(
     context: dg.SensorEvaluationContext,
@@ -238,22 +280,91 @@ def new_conversations(
         run, reason = plan_new_run(engine, sources, engines)
     except SourceFailure as error:
         return dg.SkipReason(f"source {sources.default_source!r} unavailable: {error}")
-    if run is None:
+    # Its own pending runs — the one just created, and any an interrupted tick created but never launched.
+    waiting = [pending for pending in list_runs(engine, status="pending") if pending.trigger == "sensor"]
+    if run is None and not waiting:
         return dg.SkipReason(reason)
     context.log.info(reason)
-    # The pending_runs sensor launches it; the cursor only records what this sensor did last.
-    return dg.SensorResult(cursor=str(run.id))
+    requests, additions = launch_requests(context.instance, waiting)
+    return dg.SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=additions,
+        cursor=str(run.id) if run else context.cursor,
+    )
+
+
+RUNS_OVERVIEW = dg.AssetSpec(
+    "pipeline_runs_overview",
+    group_name="feedback_pipeline",
+    description=(
+        "The latest pipeline runs with status, counts, cost and check outcome. Kept up to date by the "
+        "pipeline_run_status sensor (a new materialisation whenever a run changes); nothing to launch."
+    ),
+    kinds={"python"},
+)
+OVERVIEW_RUNS = 50
+
+
+def runs_overview(engine: Engine) -> tuple[str, dict[str, Any]]:
+    """(fingerprint, metadata) of the runs overview: a table of the latest runs and figures to plot."""
+    from feedback_assets.reporting import markdown_table
+
+    runs = list_runs(engine, limit=OVERVIEW_RUNS)
+    rows = [
+        (
+            run.id, run.status, run.trigger, describe_source(run), run.engine, run.created_at.strftime("%Y-%m-%d %H:%M"),
+            run.conversations_count, run.classified_count, run.themes_count, run.stories_count,
+            f"${run.estimated_cost_usd:.2f}", checks_summary(run), (run.error or "").splitlines()[0][:80] if run.error else "",
+        )
+        for run in runs
+    ]
+    table = markdown_table(
+        ["run", "status", "trigger", "source", "engine", "created", "conversations", "classified", "themes",
+         "stories", "cost", "checks", "error"],
+        rows,
+    )
+    counts = {status: sum(run.status == status for run in runs) for status in ("pending", "running", "succeeded", "failed", "canceled")}
+    fingerprint = repr(rows)
+    metadata: dict[str, Any] = {
+        "runs": dg.MetadataValue.md(table if runs else "no pipeline runs yet"),
+        **{f"{status}_runs": count for status, count in counts.items()},
+        "latest_run": dg.MetadataValue.text(str(runs[0].id) if runs else "-"),
+    }
+    return fingerprint, metadata
+
+
+def describe_source(run: RunRecord) -> str:
+    path = (run.source_params or {}).get("path")
+    return f"{run.source} ({path.rsplit('/', 1)[-1]})" if path else run.source
+
+
+def checks_summary(run: RunRecord) -> str:
+    """``passed (10)``, ``FAILED: name, …`` or ``-`` when no blocking check was evaluated yet."""
+    if run.failed_checks:
+        return "FAILED: " + ", ".join(name.split(":", 1)[1] for name in run.failed_checks)
+    return f"passed ({len(run.check_results)})" if run.check_results else "-"
 
 
 @dg.sensor(
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Copies finished Dagster runs' outcomes onto pipeline_runs (succeeded / failed / canceled).",
+    description=(
+        "Copies finished Dagster runs' outcomes onto pipeline_runs (succeeded / failed / canceled), settles runs "
+        "whose writer died, and keeps the pipeline_runs_overview asset current."
+    ),
 )
-def pipeline_run_status(context: dg.SensorEvaluationContext, database: FeedbackDatabase) -> dg.SkipReason:
-    settled = reconcile_runs(context.instance, database.get_engine())
-    return dg.SkipReason(
-        "; ".join(f"run {run.id} → {run.status}" for run in settled) if settled else "nothing to settle"
+def pipeline_run_status(context: dg.SensorEvaluationContext, database: FeedbackDatabase) -> dg.SensorResult:
+    engine = database.get_engine()
+    settled = reconcile_runs(context.instance, engine)
+    fingerprint, metadata = runs_overview(engine)
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    changed = digest != context.cursor
+    return dg.SensorResult(
+        asset_events=[dg.AssetMaterialization(RUNS_OVERVIEW.key, metadata=metadata)] if changed else [],
+        cursor=digest,
+        skip_reason=None if changed else (
+            "; ".join(f"run {run.id} → {run.status}" for run in settled) if settled else "nothing to settle"
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from feedback_assets.defs.common import (
     start_run_step,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
+from feedback_assets.defs.new_runs import run_metadata
 from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.stories import signature_groups, stories_from_groups
 from feedback_assets.progress import Progress
@@ -24,7 +25,7 @@ STORY_TABLE_ROWS = 25
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
     deps=["themes"],
-    group_name="stories",
+    group_name="feedback_pipeline",
     kinds=ASSET_KINDS,
     description="Themes grouped by issue signature: candidate stories (≥ min_group_size) and orphans, with evidence.",
 )
@@ -78,4 +79,4 @@ def stories(
         ),
         "compute_seconds": round(timer.seconds, 3),
     }
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata={**run_metadata(run), **metadata})

@@ -26,6 +26,7 @@ from feedback_assets.defs.llm import (
     reuse_metadata,
 )
 from feedback_assets.defs.partitions import pipeline_runs_partitions
+from feedback_assets.defs.new_runs import run_metadata
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, PipelineSettings
 from feedback_assets.domain.taxonomy import load_taxonomy, taxonomy_version
 from feedback_assets.domain.themes import (
@@ -45,7 +46,7 @@ from feedback_assets.storage.reads import iter_theme_inputs
 @dg.asset(
     partitions_def=pipeline_runs_partitions,
     deps=["classifications"],
-    group_name="themes",
+    group_name="feedback_pipeline",
     kinds=ASSET_KINDS,
     pool=LLM_POOL,
     description="Per actionable conversation: area, component, issue_signature, intent, symptoms, root cause.",
@@ -146,7 +147,7 @@ def themes(
     }
     if review_notes:
         metadata["review_notes"] = dg.MetadataValue.md("\n".join(f"- {note}" for note in review_notes[:25]))
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata={**run_metadata(run), **metadata})
 
 
 def _review(context, database_engine, run_id, extractor, rows, actionable, min_group_size) -> list[str]:
