@@ -45,6 +45,7 @@ from feedback_assets.domain.signatures import (
     signature_problem,
 )
 from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
+from feedback_assets.domain.titles import story_title
 from feedback_assets.domain.text import (
     FAILS_SYMPTOM,
     FEATURE_REQUEST_SYMPTOM,
@@ -375,20 +376,13 @@ def _placement(group: Sequence[_Doc]) -> Placement | None:
     return Placement(area, component, score)
 
 
-_INTENTS = {
-    "product_issue": "Get {feature} working correctly: {symptom}",
-    "feature_request": "Have the product support {feature}",
-    "how_to_question": "Find out how to use {feature}",
-}
-
-
 def _group_themes(
     group: Sequence[_Doc], name: _Name, signature: str, taxonomy: Taxonomy
 ) -> list[ThemeResult]:
     """The themes of one named group: shared area, component, intent and hypothesis; per-conversation
     symptoms (the group's symptom, the conversation's own, and its key sentence)."""
     placement = _placement(group)
-    feature_text = " ".join(name.feature).replace("_", " ") or "this feature"
+    feature_text = " ".join(name.feature).replace("_", " ")
     area = placement.product_area if placement else UNMAPPED_AREA
     component = (
         placement.component
@@ -396,11 +390,16 @@ def _group_themes(
         else (normalise_signature(name.feature[0]) if name.feature else "") or UNMAPPED_AREA
     )
     description = taxonomy.component_description(component)
-    intent = _INTENTS.get(name.final_type, "Resolve {feature} ({symptom})").format(
-        feature=feature_text, symptom=name.symptom.description
+    intent = story_title(
+        name.final_type,
+        component=placement.component if placement else None,
+        feature=feature_text,
+        symptom=name.symptom.description,
+        customer_texts=(doc.text for doc in group[:50]),
     )
-    flow = f"{area} › {component}: {description}" if description else f"Flows involving {feature_text}"
-    cause = f"{name.symptom.root_cause[0].upper()}{name.symptom.root_cause[1:]} ({feature_text})."
+    subject = feature_text or component.replace("_", " ")
+    flow = f"{area} › {component}: {description}" if description else f"Flows involving {subject}"
+    cause = f"{name.symptom.root_cause[0].upper()}{name.symptom.root_cause[1:]} ({subject})."
     themes = []
     for doc in group:
         symptoms = [name.symptom.description]
