@@ -89,8 +89,11 @@ def _ui(args: argparse.Namespace) -> int:
     from feedback_assets.ui_process import dagster_dev_command, serve_ui
 
     open_project()
-    print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={home}); Ctrl-C stops it.", flush=True)
-    return serve_ui(dagster_dev_command(host=args.host, port=args.port, workspace=workspace))
+    mode = "read-only: no launching, no sensors; " if args.read_only else ""
+    print(f"Dagster UI on http://{args.host}:{args.port} ({mode}DAGSTER_HOME={home}); Ctrl-C stops it.", flush=True)
+    return serve_ui(
+        dagster_dev_command(host=args.host, port=args.port, workspace=workspace, read_only=args.read_only)
+    )
 
 
 def _evaluate(argv: list[str]) -> int:
@@ -137,8 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on the project's instance")
-    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument(
+        "--read-only",
+        action="store_true",
+        help="viewers only: the webserver alone in read-only mode (no launches, no sensor or schedule changes, "
+        "no daemon); run a normal `ui` (or dagster-daemon) elsewhere for the sensors",
+    )
     ui.add_argument("--database-url", help=database_help)
     ui.set_defaults(handler=_ui)
 

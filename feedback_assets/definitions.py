@@ -10,12 +10,13 @@ from feedback_assets.defs.checks import asset_checks
 from feedback_assets.defs.resources import resources_from_env
 from feedback_assets.defs.new_runs import create_pipeline_run
 from feedback_assets.defs.runs import PIPELINE_ASSETS, RUNS_OVERVIEW, feedback_checks, feedback_pipeline, sensors
+from feedback_assets.defs.trends import story_trends
 
 
 def build_definitions(resources: Mapping[str, Any] | None = None) -> dg.Definitions:
     """The code location; tests pass their own resources (a test database, a stub endpoint)."""
     return dg.Definitions(
-        assets=[*PIPELINE_ASSETS, RUNS_OVERVIEW],
+        assets=[*PIPELINE_ASSETS, RUNS_OVERVIEW, story_trends],
         asset_checks=asset_checks,
         jobs=[feedback_pipeline, feedback_checks, create_pipeline_run],
         sensors=list(sensors),

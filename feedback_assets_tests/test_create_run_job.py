@@ -90,3 +90,13 @@ def test_runs_overview_is_materialised_when_runs_change(db_url, tmp_path, instan
     with dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor) as context:
         unchanged = pipeline_run_status(context)
     assert unchanged.asset_events == [] and unchanged.skip_reason is not None
+
+    # The run succeeds: the sensor settles it, the overview changes, and story_trends is refreshed.
+    (run,) = list_runs(make_engine(db_url))
+    assert execute(defs, instance, run.partition_key).success
+    with dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor, definitions=defs) as context:
+        settled = pipeline_run_status(context)
+    (overview,) = settled.asset_events
+    assert overview.metadata["succeeded_runs"].value == 1
+    (refresh,) = settled.run_requests
+    assert refresh.run_key == f"trends-after-{run.id}"

@@ -32,6 +32,7 @@ from feedback_assets.defs.partitions import PIPELINE_RUNS, pipeline_runs_partiti
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, SourceSettings
 from feedback_assets.defs.stories import stories
 from feedback_assets.defs.themes import themes
+from feedback_assets.defs.trends import story_trends
 from feedback_assets.sources import SourceFailure
 from feedback_assets.storage import RunRecord, create_run, get_run, leases, list_runs, update_run
 from feedback_assets.storage.schema import pipeline_runs
@@ -348,9 +349,11 @@ def checks_summary(run: RunRecord) -> str:
 @dg.sensor(
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
+    target=[story_trends],
     description=(
         "Copies finished Dagster runs' outcomes onto pipeline_runs (succeeded / failed / canceled), settles runs "
-        "whose writer died, and keeps the pipeline_runs_overview asset current."
+        "whose writer died, keeps the pipeline_runs_overview asset current, and refreshes story_trends when a "
+        "run succeeds."
     ),
 )
 def pipeline_run_status(context: dg.SensorEvaluationContext, database: FeedbackDatabase) -> dg.SensorResult:
@@ -359,10 +362,13 @@ def pipeline_run_status(context: dg.SensorEvaluationContext, database: FeedbackD
     fingerprint, metadata = runs_overview(engine)
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
     changed = digest != context.cursor
+    succeeded = sorted(run.id for run in settled if run.status == "succeeded")
     return dg.SensorResult(
+        # A run counts in the trends once it has succeeded — known here, not when `stories` materialised.
+        run_requests=[dg.RunRequest(run_key=f"trends-after-{'-'.join(map(str, succeeded))}")] if succeeded else [],
         asset_events=[dg.AssetMaterialization(RUNS_OVERVIEW.key, metadata=metadata)] if changed else [],
         cursor=digest,
-        skip_reason=None if changed else (
+        skip_reason=None if changed or succeeded else (
             "; ".join(f"run {run.id} → {run.status}" for run in settled) if settled else "nothing to settle"
         ),
     )
