@@ -114,8 +114,26 @@ def _import_legacy(argv: list[str]) -> int:
     return import_main(argv)
 
 
+def _export(argv: list[str]) -> int:
+    from feedback_assets.export import main as export_main
+
+    return export_main(argv)
+
+
+def _push(argv: list[str]) -> int:
+    from feedback_assets.tracker import main as push_main
+
+    return push_main(argv)
+
+
 # Subcommands with their own argument parsers: everything after the name is theirs (including --help).
-DELEGATED = {"evaluate": _evaluate, "calibrate": _calibrate, "import-legacy": _import_legacy}
+DELEGATED = {
+    "evaluate": _evaluate,
+    "calibrate": _calibrate,
+    "import-legacy": _import_legacy,
+    "export": _export,
+    "push": _push,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
         "calibrate", help="fit the offline engine's type model from labels or a Claude run (--help for options)"
     )
     commands.add_parser("import-legacy", help="import the old system's run-less export (--help for options)")
+    commands.add_parser("export", help="write a run's stories as Markdown, JSON or CSV (--help for options)")
+    commands.add_parser("push", help="push a succeeded run's stories to Shortcut, idempotently (--help for options)")
     return parser
 
 

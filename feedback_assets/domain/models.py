@@ -35,6 +35,10 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+CUSTOMER_AUTHOR_TYPES = frozenset({"user", "lead", "contact"})
+"""Intercom author types that are the customer (not a teammate, bot or admin)."""
+
+
 class Conversation(Record):
     """One normalised conversation (the ``conversations`` table minus run id and quality verdict)."""
 
@@ -43,6 +47,8 @@ class Conversation(Record):
     created_at: datetime
     updated_at: datetime
     author_type: str | None = None
+    customer_id: str | None = Field(default=None, max_length=64)
+    """The customer who wrote in (Intercom contact id, else the opening author's id): counts affected customers."""
     delivered_as: str | None = None
     subject: str | None = None
     body: str

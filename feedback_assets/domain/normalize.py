@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from pydantic import ValidationError
 
 from feedback_assets import timestamps
-from feedback_assets.domain.models import Conversation, QualityVerdict
+from feedback_assets.domain.models import CUSTOMER_AUTHOR_TYPES, Conversation, QualityVerdict
 from feedback_assets.domain.text import FUNCTION_WORDS, truncate, words
 
 BODY_MAX_CHARS = 8000
@@ -40,7 +40,6 @@ SUBJECT_MAX_CHARS = 500
 CONVERSATION_ID_MAX_CHARS = 64
 
 SUPPORT_AUTHOR_TYPES = frozenset({"admin", "bot", "team"})
-CUSTOMER_AUTHOR_TYPES = frozenset({"user", "lead", "contact"})
 # Internal notes are never shown to the customer, so they are not "what support replied".
 HIDDEN_PART_TYPES = frozenset({"note", "note_and_reopen"})
 
@@ -203,6 +202,20 @@ def _optional_text(value: object, limit: int) -> str | None:
     return text or None
 
 
+def _customer_id(raw: Mapping[str, Any], opening: Mapping[str, Any]) -> str | None:
+    """The first contact of the conversation, else the opening message's author when that is a customer."""
+    contacts = raw.get("contacts")
+    listed = contacts.get("contacts") if isinstance(contacts, Mapping) else None
+    if isinstance(listed, list):
+        for contact in listed:
+            if isinstance(contact, Mapping) and contact.get("id") not in (None, ""):
+                return _optional_text(contact["id"], 64)
+    author = opening.get("author")
+    if isinstance(author, Mapping) and _author_type(opening) in CUSTOMER_AUTHOR_TYPES and author.get("id") not in (None, ""):
+        return _optional_text(author["id"], 64)
+    return None
+
+
 def _author_type(container: Mapping[str, Any]) -> str | None:
     author = container.get("author")
     if isinstance(author, Mapping) and isinstance(author.get("type"), str):
@@ -296,6 +309,7 @@ def normalise_conversation(raw: object, *, source: str) -> Conversation:
             created_at=created_at,
             updated_at=updated_at,
             author_type=_author_type(opening),
+            customer_id=_customer_id(raw, opening),
             delivered_as=delivered_as,
             subject=_optional_text(opening.get("subject"), SUBJECT_MAX_CHARS),
             body=body,
@@ -392,6 +406,7 @@ def conversation_from_row(row: Mapping[str, Any]) -> Conversation:
         created_at=_aware(row["created_at"], "created_at", conversation_id),
         updated_at=_aware(row["updated_at"], "updated_at", conversation_id),
         author_type=row.get("author_type"),
+        customer_id=row.get("customer_id"),
         delivered_as=row.get("delivered_as"),
         subject=row.get("subject"),
         body=row["body"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from feedback_assets.domain.models import Conversation, QualityVerdict
+from feedback_assets.domain.models import CUSTOMER_AUTHOR_TYPES, Conversation, QualityVerdict
 from feedback_assets.domain.text import words
 
 NOT_CUSTOMER_INITIATED = "not_customer_initiated"
@@ -19,7 +19,6 @@ TOO_SHORT = "too_short"
 REASONS = (NOT_CUSTOMER_INITIATED, AUTHOR_NOT_USER, CANNED_GREETING, TOO_SHORT)
 
 MIN_BODY_CHARS = 20
-CUSTOMER_AUTHOR_TYPES = frozenset({"user", "lead", "contact"})
 CUSTOMER_INITIATED = "customer_initiated"
 
 # Words that make up openers carrying no request ("Hi there! Anyone around?"), in a few languages.

@@ -151,6 +151,7 @@ conversations = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Column("author_type", String(32), nullable=True),
+    Column("customer_id", String(64), nullable=True),
     Column("delivered_as", String(64), nullable=True),
     Column("subject", Text, nullable=True),
     Column("body", Text, nullable=False),
@@ -278,3 +279,7 @@ story_evidence = Table(
 Index("ix_story_evidence_run", story_evidence.c.pipeline_run_id, story_evidence.c.conversation_id)
 
 TABLES = {table.name: table for table in metadata.sorted_tables}
+
+
+# Tables defined beside their own code on the same metadata (imported last: they import this module).
+import feedback_assets.storage.tracker_links  # noqa: E402,F401  (story_tracker_links, migration 0004)
