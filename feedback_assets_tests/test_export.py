@@ -56,7 +56,9 @@ def succeeded_pipeline_run(db_url: str, tmp_path: Path, instance, conversations:
 
 
 def _ranking_key(story: dict) -> tuple:
-    return (-(story["priority_score"] or 0), -story["conversation_count"], story["title"], story["id"])
+    """Priority level first, then size falling within the level (what a PM expects to read)."""
+    level = ["critical", "high", "normal", "low"].index(story["priority"])
+    return (level, -story["conversation_count"], -(story["priority_score"] or 0), story["title"], story["id"])
 
 
 def test_the_story_report_ranks_stories_with_their_evidence_and_when_they_were_seen(db_url, tmp_path, instance):

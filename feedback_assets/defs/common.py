@@ -37,6 +37,12 @@ WORKER_HOST_TAG = "feedback/worker_host"
 WORKER_PID_TAG = "feedback/worker_pid"
 
 
+def worker_tags() -> dict[str, str]:
+    """This process as a Dagster run's worker: where `feedback-assets cancel` finds it and how a later command
+    tells that it died."""
+    return {WORKER_HOST_TAG: socket.gethostname(), WORKER_PID_TAG: str(os.getpid())}
+
+
 def dagster_run_finished(instance: dg.DagsterInstance, dagster_run_id: str | None) -> bool:
     dagster_run = instance.get_run_by_id(dagster_run_id) if dagster_run_id else None
     return dagster_run is None or dagster_run.is_finished
@@ -64,7 +70,7 @@ def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunReco
         ) from None
     if run.status != "running" or run.dagster_run_id != me:
         run = update_run(engine, run.id, status="running", dagster_run_id=me)
-    worker = {WORKER_HOST_TAG: socket.gethostname(), WORKER_PID_TAG: str(os.getpid())}
+    worker = worker_tags()
     if any(context.run.tags.get(tag) != value for tag, value in worker.items()):
         context.instance.add_run_tags(me, worker)  # where `feedback-assets cancel` finds the writer
     context.log.debug(f"pipeline run {run.id}: source={run.source} engine={run.engine} batch_size={run.batch_size}")

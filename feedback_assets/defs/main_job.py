@@ -4,6 +4,7 @@ materialise the four assets with their checks in this process, settle the run's 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,14 @@ from feedback_assets.defs.instance import ensure_dagster_home
 from feedback_assets.reporting import markdown_table
 
 CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def one_line(message: str) -> str:
+    """A Dagster error event in one line: what failed and why, without the stack trace
+    ('Execution of step "conversations" failed. — partition 7 … is being written by Dagster run …')."""
+    head = message.split("Stack Trace:")[0]
+    lines = [re.sub(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ", "", line.strip()) for line in head.splitlines()]
+    return " — ".join(line for line in lines if line) or message.strip()
 
 
 def _brief_console_logger():
@@ -25,9 +34,7 @@ def _brief_console_logger():
     class FirstLine(logging.Filter):
         def filter(self, record: logging.LogRecord) -> bool:
             if record.levelno >= logging.ERROR:
-                message = record.getMessage()
-                first = message.split("\n\nStack Trace:")[0].strip().splitlines()
-                record.msg, record.args = (first[0] if first else message), None
+                record.msg, record.args = one_line(record.getMessage()), None
             return True
 
     @dg.logger(config_schema={"log_level": dg.Field(str, default_value="INFO")})
@@ -89,10 +96,12 @@ def _execute(instance, engine, run_id: int, *, stages: list[str] | None) -> int:
     settle the run and print the summary; returns the exit status (0 only when everything succeeded)."""
     import dagster as dg
 
+    from feedback_assets.defs.common import worker_tags
     from feedback_assets.defs.new_runs import run_tags
     from feedback_assets.defs.runs import PIPELINE_JOB_NAME, settle_run
     from feedback_assets.definitions import build_definitions
-    from feedback_assets.storage import get_run, read_partition
+    from feedback_assets.storage import get_run
+    from feedback_assets.storage.story_report import story_report
 
     key = str(run_id)
     job = build_definitions().resolve_job_def(PIPELINE_JOB_NAME)  # resources from the environment as it is now
@@ -101,12 +110,20 @@ def _execute(instance, engine, run_id: int, *, stages: list[str] | None) -> int:
         partition_key=key,
         instance=instance,
         raise_on_error=False,
-        tags=run_tags(get_run(engine, run_id)),
+        # This process is the run's worker: a later command can tell it died before its first step.
+        tags={**run_tags(get_run(engine, run_id)), **worker_tags()},
         run_config=CONSOLE_INFO,
         asset_selection=[dg.AssetKey(stage) for stage in stages] if stages else None,
     )
     dagster_run = instance.get_run_by_id(result.run_id)
     settled = settle_run(instance, engine, get_run(engine, run_id), dagster_run) or get_run(engine, run_id)
+    if settled.dagster_run_id and settled.dagster_run_id != result.run_id:
+        _say("")
+        _say(
+            f"pipeline run {run_id}: not written by this command — Dagster run {settled.dagster_run_id} holds it "
+            f"({settled.status}). Wait for it, or stop it with `feedback-assets cancel {run_id}`"
+        )
+        return 1
 
     evaluations = result.get_asset_check_evaluations()
     checks_ok = all(evaluation.passed for evaluation in evaluations)
@@ -128,14 +145,14 @@ def _execute(instance, engine, run_id: int, *, stages: list[str] | None) -> int:
             ["asset check", "result"],
             [(f"{e.asset_key.to_user_string()}:{e.check_name}", "passed" if e.passed else "FAILED") for e in evaluations],
         ))
-    stories = [s for s in read_partition(engine, "stories", run_id) if s["status"] == "candidate"]
-    stories.sort(key=lambda s: (-(s.get("priority_score") or 0), -s["conversation_count"], s["title"]))
+    stories = list(story_report(engine, run_id, limit=10))
     if stories:
         _say("")
         _say(markdown_table(
-            ["top stories", "conversations", "priority"],
-            [(s["title"], s["conversation_count"], s["priority"]) for s in stories[:10]],
+            ["top stories", "priority", "conversations", "customers"],
+            [(s["title"], s["priority"], s["conversation_count"], s["affected_customers"] or "-") for s in stories],
         ))
+        _say(f"All stories with quotes: feedback-assets export --run {run_id} --format md")
     _say("")
     if settled.status == "succeeded":
         _say(f"Browse it: feedback-assets ui  (partition {key} of the feedback_pipeline job)")
@@ -221,8 +238,15 @@ def resume_pipeline_run(run_id: int) -> int:
         return 1
     stages = stages_to_resume(run, checks_by_stage())
     if not stages:
+        if run.status != "succeeded":
+            # Interrupted after its last check was recorded: the work is all there; the status says so now.
+            from feedback_assets.storage import update_run
+
+            if run.status != "running":
+                update_run(engine, run.id, status="running")
+            run = update_run(engine, run.id, status="succeeded", error=None)
         _say(f"pipeline run {run.id}: nothing to resume — every stage is written and its checks passed ({run.status})")
-        return 0 if run.status == "succeeded" else 1
+        return 0
     instance.add_dynamic_partitions(PIPELINE_RUNS, [run.partition_key])  # a run imported or created elsewhere
     done = [stage for stage in ("conversations", "classifications", "themes", "stories") if stage not in stages]
     _say(

@@ -17,7 +17,9 @@ the reconciliation that keeps ``pipeline_runs.status`` true whatever launched th
 
 
 import hashlib
+import os
 import re
+import socket
 import time
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -26,6 +28,7 @@ import dagster as dg
 from sqlalchemy import Engine, select
 
 from feedback_assets.defs.classify import classifications
+from feedback_assets.defs.common import WORKER_HOST_TAG, WORKER_PID_TAG
 from feedback_assets.defs.ingest import conversations
 from feedback_assets.defs.new_runs import RUN_TAG, run_tags  # noqa: F401 - RUN_TAG is imported from here
 from feedback_assets.defs.partitions import PIPELINE_RUNS, pipeline_runs_partitions
@@ -72,6 +75,13 @@ def _failure_text(instance: dg.DagsterInstance, dagster_run_id: str) -> str:
         event = record.dagster_event
         error = event.step_failure_data.error if event and event.step_failure_data else None
         message = error.message.strip() if error else record.message
+        root = error
+        while root is not None and root.cause is not None:
+            root = root.cause
+        if root is not None and root is not error:
+            # Dagster's wrapper ("Error occurred while executing op …") hides what happened: add the cause.
+            cause = root.message.strip().splitlines()[0] if root.message.strip() else root.cls_name
+            message = f"{message.rstrip(':')}: {cause}"
         # "dagster._core.definitions.events.Failure: <what happened>" → "<what happened>"
         message = re.sub(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ", "", message)
         step = event.step_key if event else "step"
@@ -135,22 +145,52 @@ LEASE_CONFIRM_SECONDS = 1.0
 """A finishing run gives its lease back a moment before Dagster records its end: look twice."""
 
 
+def _worker_gone(dagster_run: dg.DagsterRun) -> bool:
+    """The process a Dagster run names as its worker (tags set by ``feedback-assets`` and by every step) ran
+    on this machine and no longer exists. Unknown (another machine, no tags): ``False``."""
+    pid = dagster_run.tags.get(WORKER_PID_TAG)
+    if not pid or dagster_run.tags.get(WORKER_HOST_TAG) != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return False
+    return False
+
+
 def settle_if_interrupted(instance: dg.DagsterInstance, engine: Engine, run: RunRecord) -> RunRecord | None:
-    """A running pipeline run whose Dagster run is still in progress for Dagster but whose partition lease
-    nobody holds lost its writer: mark the Dagster run failed with that cause, and the pipeline run too."""
-    if run.status != "running" or not run.dagster_run_id:
+    """A pipeline run whose Dagster run is still in progress for Dagster but lost its writer: mark the Dagster
+    run failed with that cause, and the pipeline run too. Lost means: a ``running`` run whose partition lease
+    nobody holds, or a ``pending`` one whose Dagster run started in a process of this machine that is gone
+    (killed before its first step took the lease)."""
+    if run.status == "running" and run.dagster_run_id:
+        dagster_run = instance.get_run_by_id(run.dagster_run_id)
+
+        def lost(candidate: dg.DagsterRun | None) -> bool:
+            return candidate is not None and not candidate.is_finished and not leases.is_held(engine, run.id)
+    elif run.status == "pending":
+        dagster_run = latest_dagster_run(instance, run.partition_key)
+
+        def lost(candidate: dg.DagsterRun | None) -> bool:
+            return candidate is not None and not candidate.is_finished and _worker_gone(candidate)
+    else:
         return None
-    dagster_run = instance.get_run_by_id(run.dagster_run_id)
-    if dagster_run is None or dagster_run.is_finished or leases.is_held(engine, run.id):
+    if not lost(dagster_run):
         return None
     time.sleep(LEASE_CONFIRM_SECONDS)
-    dagster_run = instance.get_run_by_id(run.dagster_run_id)
-    if dagster_run is None or dagster_run.is_finished or leases.is_held(engine, run.id):
+    dagster_run = instance.get_run_by_id(dagster_run.run_id)
+    if not lost(dagster_run):
         return None
     instance.report_run_failed(
         dagster_run, message=INTERRUPTED.format(dagster_run_id=dagster_run.run_id, run_id=run.id)
     )
     return settle_run(instance, engine, get_run(engine, run.id), instance.get_run_by_id(dagster_run.run_id))
+
+
+def interrupted_pending(instance: dg.DagsterInstance, engine: Engine) -> list[RunRecord]:
+    return [settled for run in list_runs(engine, status="pending") if (settled := settle_if_interrupted(instance, engine, run))]
 
 
 def reconcile_runs(instance: dg.DagsterInstance, engine: Engine) -> list[RunRecord]:
@@ -160,6 +200,7 @@ def reconcile_runs(instance: dg.DagsterInstance, engine: Engine) -> list[RunReco
         result = settle_if_interrupted(instance, engine, run)
         if result is not None:
             settled.append(result)
+    settled += interrupted_pending(instance, engine)
     for run in list_runs(engine, status="running") + list_runs(engine, status="pending"):
         # The Dagster run an asset stamped on the row; for a run that never started (e.g. its launch
         # failed), the latest Dagster run of its partition.

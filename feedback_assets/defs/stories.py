@@ -18,8 +18,9 @@ from feedback_assets.progress import Progress
 from feedback_assets.reporting import markdown_table
 from feedback_assets.storage import replace_partitions
 from feedback_assets.storage.reads import iter_story_inputs
-
-STORY_TABLE_ROWS = 25
+from feedback_assets.storage.story_report import story_report
+from feedback_assets.export.document import story_item
+from feedback_assets.export.markdown import seen_range, story_markdown
 
 
 @dg.asset(
@@ -55,8 +56,8 @@ def stories(
         )
         context.log.info(f"stories: {len(candidates)} candidate stories, {len(built.stories) - len(candidates)} orphan groups")
 
-    ranked = sorted(candidates, key=lambda s: (-(s.get("priority_score") or 0), -s["conversation_count"], s["title"]))
     orphans = [story for story in built.stories if story["status"] == "orphan"]
+    ranked = [story_item(story, rank) for rank, story in enumerate(story_report(engine, run.id), start=1)]
     metadata = {
         "dagster/row_count": written["stories"],
         "pipeline_run_id": dg.MetadataValue.text(str(run.id)),  # a label, not a number to plot
@@ -68,12 +69,20 @@ def stories(
         "story_review": "on" if pipeline.review_stories else "off",
         "stories": dg.MetadataValue.md(
             markdown_table(
-                ["title", "conversations", "priority", "area / component", "signature"],
+                ["#", "title", "priority", "conversations", "customers", "seen", "id"],
                 [
-                    (s["title"], s["conversation_count"], s["priority"], f"{s['product_area']} / {s['component']}", s["issue_signature"])
-                    for s in ranked[:STORY_TABLE_ROWS]
+                    (s["rank"], s["title"], s["priority"], s["conversation_count"],
+                     "-" if s["affected_customers"] is None else s["affected_customers"],
+                     seen_range(s["first_seen"], s["last_seen"]), s["id"][:8])
+                    for s in ranked
                 ],
             )
+            if ranked
+            else "No candidate stories in this run."
+        ),
+        # Every candidate story with its quotes (≤ 5 × 500 characters), in the same order: what a PM reads.
+        "stories_with_evidence": dg.MetadataValue.md(
+            "\n\n---\n\n".join(story_markdown(story, heading_level=3) for story in ranked)
             if ranked
             else "No candidate stories in this run."
         ),

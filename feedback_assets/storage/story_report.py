@@ -1,8 +1,9 @@
 """The stories of one pipeline run as a PM reads them: ranked, with their quotes and when they were seen.
 
-``story_report(engine, run_id)`` yields one dict per story, most pressing first: ``priority_score``
-descending (a NULL score last), then ``conversation_count`` descending, then ``title``, then ``id`` (so the
-order is total). Candidate stories only, unless ``include_orphans=True``; ``limit`` keeps the first N.
+``story_report(engine, run_id)`` yields one dict per story, most pressing first: the ``priority`` level
+(critical, high, normal, low), then ``conversation_count`` descending, then ``priority_score`` descending
+(NULL last), then ``title``, then ``id`` (so the order is total). Candidate stories only, unless
+``include_orphans=True``; ``limit`` keeps the first N.
 
 Each dict holds the story's columns (``id``, ``pipeline_run_id``, ``issue_signature``, ``title``,
 ``description``, ``product_area``, ``component``, ``status``, ``priority``, ``priority_score``,
@@ -33,7 +34,7 @@ from typing import Any, Iterator
 
 from sqlalchemy import Engine, and_, case, func, literal, select
 
-from feedback_assets.domain.stories import MAX_EXCERPTS
+from feedback_assets.domain.stories import MAX_EXCERPTS, PRIORITY_THRESHOLDS
 from feedback_assets.storage.partitions import DEFAULT_READ_CHUNK, stream_rows
 from feedback_assets.storage.runs import parse_run_id
 from feedback_assets.storage.schema import CONVERSATION_TYPES, conversations, stories, story_evidence, themes
@@ -59,6 +60,20 @@ STORY_COLUMNS = (
 
 
 
+def _ranking(columns) -> tuple:
+    """Most pressing first: the priority level (critical, high, normal, low), then the larger story, then the
+    finer score, then title and id (a total order). A PM reads sizes falling within each level."""
+    levels = [level for level, _ in PRIORITY_THRESHOLDS]
+    level_rank = case({level: position for position, level in enumerate(levels)}, value=columns.priority, else_=len(levels))
+    return (
+        level_rank,
+        columns.conversation_count.desc(),
+        columns.priority_score.desc().nulls_last(),
+        columns.title,
+        columns.id,
+    )
+
+
 def _type_column(conversation_type: str) -> str:
     return f"type_{conversation_type}"
 
@@ -77,12 +92,7 @@ def story_report(
     run = parse_run_id(run_id)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
-    ranking = (
-        stories.c.priority_score.desc().nulls_last(),
-        stories.c.conversation_count.desc(),
-        stories.c.title,
-        stories.c.id,
-    )
+    ranking = _ranking(stories.c)
     picked = select(*(stories.c[name] for name in STORY_COLUMNS)).where(stories.c.pipeline_run_id == run)
     if not include_orphans:
         picked = picked.where(stories.c.status == "candidate")
@@ -158,10 +168,7 @@ def story_report(
             ),
         )
         .order_by(
-            picked.c.priority_score.desc().nulls_last(),
-            picked.c.conversation_count.desc(),
-            picked.c.title,
-            picked.c.id,
+            *_ranking(picked.c),
             quoted.c.excerpt_rank,
         )
     )
