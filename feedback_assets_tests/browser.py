@@ -47,7 +47,7 @@ class Browser:
             time.sleep(0.1)
         port = int(port_file.read_text().split()[0])
         pages = [t for t in httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json() if t["type"] == "page"]
-        self.socket = connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self.socket = connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=10).__enter__()
         self.ids = itertools.count(1)
         self.call("Page.enable")
         self.call("Runtime.enable")
@@ -99,6 +99,15 @@ class Browser:
         )
         if not clicked:
             raise BrowserError(f"no enabled button or link {label!r}; page shows:\n{self.text()[:3000]}")
+
+    def scroll_to(self, text: str) -> None:
+        """Scroll the innermost element whose text contains ``text`` into view (for the screenshot)."""
+        self.evaluate(
+            "(() => { const want = %s; const hits = [...document.querySelectorAll('body *')]"
+            ".filter(n => n.children.length === 0 && n.textContent.includes(want));"
+            " if (hits.length) hits[0].scrollIntoView({block: 'start'}); })()" % json.dumps(text)
+        )
+        time.sleep(0.5)
 
     def set_launchpad_config(self, yaml_text: str) -> None:
         """Put ``yaml_text`` in the launchpad's config editor (a CodeMirror 5 instance)."""
