@@ -1,5 +1,5 @@
 """The ``feedback-assets`` command: run the pipeline, resume or cancel a run, open the UI, migrate, list runs,
-evaluate, calibrate, import."""
+export and push stories, prune old runs, evaluate, calibrate, import."""
 
 from __future__ import annotations
 
@@ -120,6 +120,12 @@ def _export(argv: list[str]) -> int:
     return export_main(argv)
 
 
+def _prune(argv: list[str]) -> int:
+    from feedback_assets.prune_command import main as prune_main
+
+    return prune_main(argv)
+
+
 def _push(argv: list[str]) -> int:
     from feedback_assets.tracker import main as push_main
 
@@ -133,6 +139,7 @@ DELEGATED = {
     "import-legacy": _import_legacy,
     "export": _export,
     "push": _push,
+    "prune": _prune,
 }
 
 
@@ -197,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("import-legacy", help="import the old system's run-less export (--help for options)")
     commands.add_parser("export", help="write a run's stories as Markdown, JSON or CSV (--help for options)")
     commands.add_parser("push", help="push a succeeded run's stories to Shortcut, idempotently (--help for options)")
+    commands.add_parser(
+        "prune", help="remove old pipeline runs with their rows and partitions; trends keep their counts (--help for options)"
+    )
     return parser
 
 

@@ -4,7 +4,7 @@ metadata across materialisations, 0 and 1 runs, and history left as it was."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 import pytest
@@ -107,6 +107,37 @@ def test_split_parts_and_orphans_are_read_and_matched_on_both_dialects(db):
         "csv_export_garbled": ("shrinking", (4, 1)),  # an orphan now: shrinking, not gone
     }
     assert list(iter_story_counts(db, [])) == [] and list(iter_tracking_groups(db, [])) == []
+
+
+def test_the_reads_are_the_same_after_pruning(db):
+    """Pruned runs (``storage.pruning``) are read from ``pruned_runs`` / ``issue_count_history``: the runs, the
+    tracking groups and the story counts come back as before, in the same order, live and pruned runs mixed."""
+    from feedback_assets.storage.pruning import prune_runs
+
+    first = _succeeded_run(db, [("geofence_clock_in_rejected", 9, "candidate"), ("csv_export_garbled", 4, "candidate")])
+    _succeeded_run(db, [], classified=40)  # no story at all: still a comparable run
+    third = _succeeded_run(db, [("geofence_clock_in_rejected_part1", 7, "candidate"),
+                                ("geofence_clock_in_rejected_part2", 2, "orphan"), ("csv_export_garbled", 1, "orphan")])
+    _succeeded_run(db, [("push_notifications_missing", 4, "candidate")], source="intercom")
+    latest = _succeeded_run(db, [("geofence_clock_in_rejected", 3, "candidate")])
+
+    def reads():
+        runs = list(iter_trend_runs(db))
+        ids = [run.run_id for run in runs]
+        compared = select_runs(runs)
+        return (
+            runs,
+            list(iter_tracking_groups(db, ids)),
+            list(iter_story_counts(db, ids, chunk_size=2)),
+            compute_trends(compared, list(iter_story_counts(db, [run.run_id for run in compared]))),
+        )
+
+    before = reads()
+    report = prune_runs(db, older_than=timedelta(0), now=datetime.now(timezone.utc) + timedelta(days=1))
+    # The latest succeeded run of each source stays; the others are only history now.
+    assert {run.run_id for run in report.kept} == {latest.id, latest.id - 1}
+    assert {run.run_id for run in report.pruned} == {first.id, first.id + 1, third.id}
+    assert reads() == before
 
 
 # --- the asset through Dagster --------------------------------------------------------------------------

@@ -283,3 +283,4 @@ TABLES = {table.name: table for table in metadata.sorted_tables}
 
 # Tables defined beside their own code on the same metadata (imported last: they import this module).
 import feedback_assets.storage.tracker_links  # noqa: E402,F401  (story_tracker_links, migration 0004)
+import feedback_assets.storage.issue_history  # noqa: E402,F401  (pruned_runs, issue_count_history, migration 0006)

@@ -5,6 +5,11 @@ Nothing here writes. The reads only ever see ``stories`` rows as the runs' own p
 run never deletes or changes an earlier run's rows, so what an issue looked like in an earlier run stays
 readable (``SELECT … FROM stories WHERE pipeline_run_id = <that run>``).
 
+Pruned runs (``feedback-assets prune``, ``storage.pruning``) still count: the prune copies a run's facts into
+``pruned_runs`` and each of its story groups into ``issue_count_history`` in the transaction that deletes the
+run, and every read here takes ``pipeline_runs``/``stories`` and ``pruned_runs``/``issue_count_history``
+alike (one ``UNION ALL``), so a report is the same before and after pruning.
+
 Memory: runs are read latest first until the caller has enough (``iter_trend_runs`` is a generator over one
 streamed query); story groups come one row per (run, signature) — ``stories`` is already the aggregate of a
 run's evidence, so neither ``story_evidence`` nor ``themes`` is read — in chunks (a server-side cursor on
@@ -20,6 +25,7 @@ from sqlalchemy import DateTime, Engine, Integer, String, Text, bindparam, text
 
 from feedback_assets.domain.trends import StoryCount, TrendRun
 from feedback_assets.storage.integrity import SQL_DIR
+from feedback_assets.storage.issue_history import issue_count_history, pruned_runs  # noqa: F401 - read in SQL
 from feedback_assets.storage.partitions import DEFAULT_READ_CHUNK, stream_rows
 
 _Timestamp = DateTime(timezone=True)
@@ -34,8 +40,8 @@ def _sql(name: str) -> str:
 
 
 def iter_trend_runs(engine: Engine, *, chunk_size: int = 200) -> Iterator[TrendRun]:
-    """Succeeded runs, latest first (end of window, else creation; then id), as ``TrendRun``; stop reading
-    when you have enough (``domain.trends.select_runs`` does)."""
+    """Succeeded runs, pruned ones included, latest first (end of window, else creation; then id), as
+    ``TrendRun``; stop reading when you have enough (``domain.trends.select_runs`` does)."""
     query = text(_sql("trend_runs")).columns(
         run_id=Integer, source=String, status=String, size=Integer,
         created_at=_Timestamp, window_start=_Timestamp, window_end=_Timestamp,
@@ -75,7 +81,7 @@ def iter_story_counts(
     engine: Engine, run_ids: Iterable[int], *, chunk_size: int = DEFAULT_READ_CHUNK
 ) -> Iterator[StoryCount]:
     """Every story group (candidate or orphan) of ``run_ids`` with its conversation count, by run then
-    signature."""
+    signature (a pruned run's from ``issue_count_history``)."""
     ids = list(run_ids)
     if not ids:
         return iter(())
