@@ -22,7 +22,7 @@ import pytest
 
 from feedback_assets import settings
 from feedback_assets.ui_process import dagster_dev_command, serve_ui
-from feedback_assets_tests.test_end_to_end_ui import _free_port, _wait
+from feedback_assets_tests.ui_helpers import _free_port, _wait
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process groups from /proc")
 

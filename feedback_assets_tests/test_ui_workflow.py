@@ -24,7 +24,7 @@ from feedback_assets import settings
 from feedback_assets.storage import get_run, list_runs, make_engine, upgrade
 from feedback_assets_tests.browser import CHROMIUM, Browser
 from feedback_assets_tests.fakes.shortcut_stub import DEFAULT_WORKFLOW_STATE_ID, ShortcutStub
-from feedback_assets_tests.test_end_to_end_ui import SCREENSHOTS, _free_port, _wait
+from feedback_assets_tests.ui_helpers import SCREENSHOTS, _free_port, _wait
 from feedback_assets_tests.trend_data import write_week
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -97,10 +97,17 @@ def test_a_person_with_only_the_ui_creates_runs_reads_stories_sees_trends_and_pu
                 assert first.status == "succeeded", first.error
                 assert first.source_params == {"path": str(week_one)} and first.stories_count >= 2
 
-                # 2. Watch it: the run list shows it with its source and trigger.
+                # 2. Watch it: the run list shows the launch (by the pending_runs sensor) and the creating run;
+                # the lineage is one graph; the checks of the partition passed.
                 browser.open(f"{base}/runs")
-                browser.wait_for_text("feedback_pipeline", "create_pipeline_run", timeout=60)
+                browser.wait_for_text("feedback_pipeline", "create_pipeline_run", "pending_runs", timeout=60)
                 browser.screenshot(SCREENSHOTS / "workflow_2_runs.png")
+                browser.open(f"{base}/asset-groups")
+                browser.wait_for_text("conversations", "classifications", "themes", "stories", "story_trends", timeout=60)
+                browser.screenshot(SCREENSHOTS / "workflow_2_lineage.png")
+                browser.open(f"{base}/assets/classifications?view=checks")
+                browser.wait_for_text("classifications_complete", "classifications_run_ids", "Passed", timeout=60)
+                browser.screenshot(SCREENSHOTS / "workflow_2_checks.png")
 
                 # 3. Read its stories with the customers' quotes, ranked.
                 browser.open(f"{base}/assets/stories")
