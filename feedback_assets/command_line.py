@@ -5,6 +5,11 @@ is printed only with ``--verbose``."""
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import sys
+import traceback
+from typing import Sequence
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -12,6 +17,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from feedback_assets import settings
 from feedback_assets.storage.db import UnsupportedDatabase
 from feedback_assets.storage.errors import InvalidPartitionKey, UnknownRun
+
+_EXCEPTION_CLASS = re.compile(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ")
 
 MAX_INT32 = 2_147_483_647
 """Counts, sizes and run ids live in 32-bit INTEGER columns."""
@@ -61,3 +68,25 @@ def explain(error: BaseException, database_url: str | None = None) -> tuple[str,
         return f"{error}; `feedback-assets runs` lists the runs", USAGE
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return f"{reason} (run again with --verbose for the full trace)", FAILURE
+
+
+def without_exception_class(line: str) -> str:
+    """"dagster._core.definitions.events.Failure: <what happened>" → "<what happened>"."""
+    return _EXCEPTION_CLASS.sub("", line.strip())
+
+
+def parse_or_exit_code(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """A delegated subcommand's arguments, or the exit code argparse chose (2: it printed the problem; 0: --help)."""
+    try:
+        return parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
+def report_failure(prog: str, error: BaseException, database_url: str | None, *, verbose: bool) -> int:
+    """A subcommand's boundary: one line on stderr (the trace first with --verbose), and the exit code."""
+    if verbose or os.environ.get("FEEDBACK_VERBOSE") == "1":
+        traceback.print_exc()
+    message, code = explain(error, database_url)
+    print(f"{prog}: {message}", file=sys.stderr)
+    return code

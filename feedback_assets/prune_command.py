@@ -15,14 +15,12 @@ enough); 1 a run could not be pruned (it was left whole; the others were pruned)
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import traceback
 from datetime import timedelta
 from typing import Sequence
 
 from feedback_assets import settings
-from feedback_assets.command_line import FAILURE, USAGE, explain, positive_int
+from feedback_assets.command_line import FAILURE, USAGE, parse_or_exit_code, positive_int, report_failure
 
 PROG = "feedback-assets prune"
 
@@ -86,31 +84,12 @@ def _warn(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
 
-def open_project(database_url: str | None):
-    """``defs.main_job.open_project`` on ``database_url`` (default: the environment's): the project's Dagster
-    instance and database, upgraded, with stale runs settled first."""
-    import dagster as dg
-
-    from feedback_assets.defs.instance import ensure_dagster_home
-    from feedback_assets.defs.main_job import settle_stale_runs
-    from feedback_assets.storage import make_engine, upgrade
-
-    ensure_dagster_home()
-    engine = make_engine(database_url)
-    upgrade(engine)
-    instance = dg.DagsterInstance.get()
-    settle_stale_runs(instance, engine)
-    return instance, engine
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    args = parse_or_exit_code(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-    except SystemExit as exit_:  # argparse printed the usage and the problem (exit 2), or --help (0)
-        return int(exit_.code or 0)
-    verbose = args.verbose or os.environ.get("FEEDBACK_VERBOSE") == "1"
-    try:
+        from feedback_assets.defs.main_job import open_project
         from feedback_assets.defs.prune import prune_and_forget
 
         instance, engine = open_project(args.database_url)
@@ -129,11 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         raise  # the reader went away: the CLI's boundary handles it
     except Exception as error:  # noqa: BLE001 - the boundary: one line, the trace on request
-        if verbose:
-            traceback.print_exc()
-        message, code = explain(error, args.database_url)
-        print(f"{PROG}: {message}", file=sys.stderr)
-        return code
+        return report_failure(PROG, error, args.database_url, verbose=args.verbose)
     _say(report.summary())
     return FAILURE if report.failed else 0
 

@@ -8,7 +8,8 @@ import dagster as dg
 
 from feedback_assets.defs.partitions import PIPELINE_RUNS
 from feedback_assets.defs.resources import FeedbackDatabase, PipelineSettings, SourceSettings
-from feedback_assets.defs.runs import PIPELINE_JOB_NAME, RUN_TAG
+from feedback_assets.defs.new_runs import RUN_TAG
+from feedback_assets.defs.runs import PIPELINE_JOB_NAME
 from feedback_assets.definitions import build_definitions
 from feedback_assets.storage import create_run, make_engine
 from feedback_assets_tests.pipeline_data import write_jsonl

@@ -4,11 +4,11 @@ materialise the four assets with their checks in this process, settle the run's 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
+from feedback_assets.command_line import without_exception_class
 from feedback_assets.defs.instance import ensure_dagster_home
 from feedback_assets.reporting import markdown_table
 
@@ -19,7 +19,7 @@ def one_line(message: str) -> str:
     """A Dagster error event in one line: what failed and why, without the stack trace
     ('Execution of step "conversations" failed. — partition 7 … is being written by Dagster run …')."""
     head = message.split("Stack Trace:")[0]
-    lines = [re.sub(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ", "", line.strip()) for line in head.splitlines()]
+    lines = [without_exception_class(line) for line in head.splitlines()]
     return " — ".join(line for line in lines if line) or message.strip()
 
 
@@ -198,15 +198,15 @@ def settle_stale_runs(instance, engine) -> None:
         _say(f"settled pipeline run {run.id}: {run.status}" + (f" ({first_line})" if first_line else ""))
 
 
-def open_project():
-    """The project's Dagster instance and database, upgraded, with stale runs settled: how every command
-    that reads or changes runs starts."""
+def open_project(database_url: str | None = None):
+    """The project's Dagster instance and database (``database_url``, default: the environment's), upgraded,
+    with stale runs settled: how every command that reads or changes runs starts."""
     ensure_dagster_home()
     import dagster as dg
 
     from feedback_assets.storage import make_engine, upgrade
 
-    engine = make_engine()
+    engine = make_engine(database_url)
     upgrade(engine)
     instance = dg.DagsterInstance.get()
     settle_stale_runs(instance, engine)

@@ -18,7 +18,6 @@ the reconciliation that keeps ``pipeline_runs.status`` true whatever launched th
 
 import hashlib
 import os
-import re
 import socket
 import time
 from datetime import datetime, timezone
@@ -27,10 +26,11 @@ from typing import Any, Iterable
 import dagster as dg
 from sqlalchemy import Engine, select
 
+from feedback_assets.command_line import without_exception_class
 from feedback_assets.defs.classify import classifications
 from feedback_assets.defs.common import WORKER_HOST_TAG, WORKER_PID_TAG
 from feedback_assets.defs.ingest import conversations
-from feedback_assets.defs.new_runs import RUN_TAG, run_tags  # noqa: F401 - RUN_TAG is imported from here
+from feedback_assets.defs.new_runs import run_tags
 from feedback_assets.defs.partitions import PIPELINE_RUNS, pipeline_runs_partitions
 from feedback_assets.defs.resources import EngineSettings, FeedbackDatabase, SourceSettings
 from feedback_assets.defs.stories import stories
@@ -83,7 +83,7 @@ def _failure_text(instance: dg.DagsterInstance, dagster_run_id: str) -> str:
             cause = root.message.strip().splitlines()[0] if root.message.strip() else root.cls_name
             message = f"{message.rstrip(':')}: {cause}"
         # "dagster._core.definitions.events.Failure: <what happened>" → "<what happened>"
-        message = re.sub(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ", "", message)
+        message = without_exception_class(message)
         step = event.step_key if event else "step"
         lines.append(message if message.startswith(step) else f"{step}: {message}")
     if not lines:

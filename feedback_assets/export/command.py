@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Sequence
 
 from feedback_assets import settings
-from feedback_assets.command_line import explain, positive_int
+from feedback_assets.command_line import parse_or_exit_code, positive_int, report_failure
 from feedback_assets.export.exporter import export_run
 from feedback_assets.export.formats import FORMATS
 
@@ -56,12 +55,9 @@ def _write_file(path: Path, write) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-    except SystemExit as exit_:  # argparse printed the usage and the problem
-        return int(exit_.code or 0)
-    verbose = args.verbose or os.environ.get("FEEDBACK_VERBOSE") == "1"
+    args = parse_or_exit_code(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     from feedback_assets.storage import get_run, make_engine, upgrade
 
     try:
@@ -80,11 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         raise  # the reader went away (`| head`): the CLI's boundary handles it
     except Exception as error:  # noqa: BLE001 - the boundary: one line, the trace on request
-        if verbose:
-            traceback.print_exc()
-        message, code = explain(error, args.database_url)
-        print(f"{PROG}: {message}", file=sys.stderr)
-        return code
+        return report_failure(PROG, error, args.database_url, verbose=args.verbose)
     kind = "stories" if args.include_orphans else "candidate stories"
     where = f" to {args.output}" if args.output is not None else ""
     note = "" if run.status == "succeeded" else f" (the run is {run.status}: the export says so)"

@@ -21,7 +21,7 @@ import traceback
 from typing import Sequence
 
 from feedback_assets import settings
-from feedback_assets.command_line import FAILURE, USAGE, explain, positive_int
+from feedback_assets.command_line import FAILURE, USAGE, parse_or_exit_code, positive_int, report_failure
 from feedback_assets.tracker.push import PushAction, PushFailed, push_run
 from feedback_assets.tracker.shortcut import ShortcutSettings, TrackerConfigError
 
@@ -56,12 +56,9 @@ def _print_planned(action: PushAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-    except SystemExit as exit_:  # argparse printed the usage and the problem
-        return int(exit_.code or 0)
-    verbose = args.verbose or os.environ.get("FEEDBACK_VERBOSE") == "1"
+    args = parse_or_exit_code(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     from feedback_assets.storage import make_engine, upgrade
 
     try:
@@ -78,15 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         raise  # the reader went away: the CLI's boundary handles it
     except (PushFailed, TrackerConfigError) as error:
-        if verbose:
+        if args.verbose or os.environ.get("FEEDBACK_VERBOSE") == "1":
             traceback.print_exc()
         print(f"{PROG}: {error}", file=sys.stderr)
         return FAILURE if isinstance(error, PushFailed) else USAGE
     except Exception as error:  # noqa: BLE001 - the boundary: one line, the trace on request
-        if verbose:
-            traceback.print_exc()
-        message, code = explain(error, args.database_url)
-        print(f"{PROG}: {message}", file=sys.stderr)
-        return code
+        return report_failure(PROG, error, args.database_url, verbose=args.verbose)
     print(report.summary(), file=sys.stderr if args.dry_run else sys.stdout)
     return 0
