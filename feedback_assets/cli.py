@@ -132,6 +132,12 @@ def _push(argv: list[str]) -> int:
     return push_main(argv)
 
 
+def _worker(argv: list[str]) -> int:
+    from feedback_assets.workers import main as worker_main
+
+    return worker_main(argv)
+
+
 # Subcommands with their own argument parsers: everything after the name is theirs (including --help).
 DELEGATED = {
     "evaluate": _evaluate,
@@ -140,6 +146,7 @@ DELEGATED = {
     "export": _export,
     "push": _push,
     "prune": _prune,
+    "worker": _worker,
 }
 
 
@@ -206,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("push", help="push a succeeded run's stories to Shortcut, idempotently (--help for options)")
     commands.add_parser(
         "prune", help="remove old pipeline runs with their rows and partitions; trends keep their counts (--help for options)"
+    )
+    commands.add_parser(
+        "worker", help="run a Celery worker for the pipeline's steps (FEEDBACK_EXECUTOR=celery; --help for options)"
     )
     return parser
 

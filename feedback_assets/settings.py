@@ -67,3 +67,25 @@ def jsonl_max_line_bytes() -> int:
     if value < 1:
         raise ValueError(f"{JSONL_MAX_LINE_BYTES_ENV} must be a positive whole number of bytes, got {configured!r}")
     return value
+
+
+EXECUTOR_ENV = "FEEDBACK_EXECUTOR"
+EXECUTORS = ("in_process", "multiprocess", "celery")
+"""How the pipeline job runs its steps: all in the run's process (default), a process per step on the run's
+machine, or as Celery tasks on worker processes anywhere (``feedback-assets worker``)."""
+
+CELERY_BROKER_ENV = "FEEDBACK_CELERY_BROKER"
+DEFAULT_CELERY_BROKER = "pyamqp://guest@127.0.0.1//"
+
+
+def executor_name() -> str:
+    """FEEDBACK_EXECUTOR (in_process when unset); ``ValueError`` naming the choices for anything else."""
+    configured = os.environ.get(EXECUTOR_ENV, "").strip().lower().replace("-", "_") or "in_process"
+    if configured not in EXECUTORS:
+        raise ValueError(f"{EXECUTOR_ENV} must be one of {', '.join(EXECUTORS)}, got {os.environ[EXECUTOR_ENV]!r}")
+    return configured
+
+
+def celery_broker_url() -> str:
+    """FEEDBACK_CELERY_BROKER, else RabbitMQ on this machine as guest."""
+    return os.environ.get(CELERY_BROKER_ENV, "").strip() or DEFAULT_CELERY_BROKER

@@ -90,3 +90,64 @@ def test_same_holder_reenters_and_a_finished_holder_is_taken_over(db_url):
         assert not leases.is_held(engine, run.id)
     finally:
         leases.release(engine, run.id)
+
+
+JOIN = """
+import sys, time
+from feedback_assets.storage import leases, make_engine
+engine = make_engine(sys.argv[1])
+leases.join(engine, int(sys.argv[2]), "dagster-run-a")
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_steps_in_other_processes_join_the_lease_and_keep_the_run_written_until_they_die(db_url):
+    """Multi-process executors: the orchestrator holds the lease, step processes join it (shared, so a run's
+    asset and check steps run side by side); a run whose orchestrator died is still being written while a
+    step lives, and free once that step is killed too."""
+    engine = make_engine(db_url)
+    run = create_run(engine, source="sample")
+    orchestrator = _holder(db_url, run.id)
+    steps = [subprocess.Popen([sys.executable, "-c", JOIN, db_url, str(run.id)], stdout=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    try:
+        for step in steps:
+            assert step.stdout.readline().strip() == "held"  # two steps at once: neither refused
+        assert leases.steps_running(engine, run.id)
+        os.kill(orchestrator.pid, signal.SIGKILL)
+        orchestrator.wait()
+        time.sleep(0.5)
+        assert leases.is_held(engine, run.id)  # the orchestrator is gone, its steps still write
+        with pytest.raises(leases.PartitionBusy):
+            _refuse_while_steps_run(engine, run.id)
+        for step in steps:
+            os.kill(step.pid, signal.SIGKILL)
+            step.wait()
+        _wait_until_free(engine, run.id)
+        assert not leases.steps_running(engine, run.id)
+    finally:
+        for process in (orchestrator, *steps):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _refuse_while_steps_run(engine, run_id: int) -> None:
+    """What a new orchestrator does (``RunLeaseExecutor``): the lease is free, but steps still run."""
+    leases.acquire(engine, run_id, "dagster-run-b")
+    try:
+        if leases.steps_running(engine, run_id):
+            raise leases.PartitionBusy(run_id)
+    finally:
+        leases.release(engine, run_id)
+
+
+def test_a_step_joined_in_this_process_counts_and_is_released_with_its_holder(db_url):
+    engine = make_engine(db_url)
+    run = create_run(engine, source="sample")
+    leases.join(engine, run.id, "dagster-run-a")
+    leases.join(engine, run.id, "dagster-run-a")  # re-entrant
+    assert leases.steps_running(engine, run.id) and leases.is_held(engine, run.id)
+    assert leases.release_held_by("dagster-run-a") == 1
+    assert not leases.is_held(engine, run.id)

@@ -35,6 +35,9 @@ def resolve_partition(engine: Engine, partition_key: str | None) -> RunRecord:
 
 WORKER_HOST_TAG = "feedback/worker_host"
 WORKER_PID_TAG = "feedback/worker_pid"
+RUN_LEASE_TAG = "feedback/run_lease"
+"""Set to ``orchestrator`` when the run's orchestrating process holds the lease and its steps, in other
+processes, join it (multiprocess and Celery executors)."""
 
 
 def worker_tags() -> dict[str, str]:
@@ -48,26 +51,37 @@ def dagster_run_finished(instance: dg.DagsterInstance, dagster_run_id: str | Non
     return dagster_run is None or dagster_run.is_finished
 
 
+def partition_busy(engine: Engine, run: RunRecord, still: str = "is being written by Dagster run {holder}") -> dg.Failure:
+    """The refusal of a second writer: names the holder, says nothing changed and what to do."""
+    holder = get_run(engine, run.id).dagster_run_id
+    return dg.Failure(
+        description=(
+            f"partition {run.partition_key} (pipeline run {run.id}) {still.format(holder=holder or '(starting)')}; "
+            f"nothing was changed. Wait for that run to end, or stop it with `feedback-assets cancel {run.id}`"
+        ),
+        metadata={"holder_dagster_run_id": holder or ""},
+        allow_retries=False,
+    )
+
+
 def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunRecord:
     """Validate the partition, take its lease (one writer per partition: refused at once, naming the Dagster
-    run that holds it) and mark its pipeline run ``running`` under this Dagster run."""
+    run that holds it) and mark its pipeline run ``running`` under this Dagster run. A step in its own
+    process joins the lease its run's orchestrator holds (``RUN_LEASE_TAG``)."""
     run = resolve_partition(engine, context.partition_key)
     me = context.run.run_id
+    if context.run.tags.get(RUN_LEASE_TAG) == "orchestrator" and leases.holder_in_this_process(engine, run.id) != me:
+        if run.dagster_run_id != me:
+            raise partition_busy(engine, run)  # another Dagster run took the partition over
+        leases.join(engine, run.id, me)
+        context.log.debug(f"pipeline run {run.id}: step in process {os.getpid()} on {socket.gethostname()}")
+        return run
     try:
         leases.acquire(
             engine, run.id, me, may_take_over=lambda previous: dagster_run_finished(context.instance, previous)
         )
     except leases.PartitionBusy:
-        holder = get_run(engine, run.id).dagster_run_id
-        raise dg.Failure(
-            description=(
-                f"partition {run.partition_key} (pipeline run {run.id}) is being written by Dagster run "
-                f"{holder or '(starting)'}; nothing was changed. Wait for that run to end, or stop it with "
-                f"`feedback-assets cancel {run.id}`"
-            ),
-            metadata={"holder_dagster_run_id": holder or ""},
-            allow_retries=False,
-        ) from None
+        raise partition_busy(engine, run) from None
     if run.status != "running" or run.dagster_run_id != me:
         run = update_run(engine, run.id, status="running", dagster_run_id=me)
     worker = worker_tags()

@@ -3,11 +3,13 @@ materialise the four assets with their checks in this process, settle the run's 
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
+from feedback_assets import settings
 from feedback_assets.command_line import without_exception_class
 from feedback_assets.defs.instance import ensure_dagster_home
 from feedback_assets.reporting import markdown_table
@@ -26,8 +28,6 @@ def one_line(message: str) -> str:
 def _brief_console_logger():
     """Dagster's console logger, but an error event shows its first line only (the summary names the cause;
     the full trace stays in the Dagster event log, and ``--verbose`` prints it here too)."""
-    import logging
-
     import dagster as dg
     from dagster._utils.log import create_console_logger
 
@@ -104,17 +104,30 @@ def _execute(instance, engine, run_id: int, *, stages: list[str] | None) -> int:
     from feedback_assets.storage.story_report import story_report
 
     key = str(run_id)
-    job = build_definitions().resolve_job_def(PIPELINE_JOB_NAME)  # resources from the environment as it is now
-    job = job.with_logger_defs({"console": _brief_console_logger()})
-    result = job.execute_in_process(
-        partition_key=key,
-        instance=instance,
-        raise_on_error=False,
-        # This process is the run's worker: a later command can tell it died before its first step.
-        tags={**run_tags(get_run(engine, run_id)), **worker_tags()},
-        run_config=CONSOLE_INFO,
-        asset_selection=[dg.AssetKey(stage) for stage in stages] if stages else None,
-    )
+    # This process is the run's worker (or, with another executor, its orchestrator): a later command can
+    # tell it died before its first step.
+    tags = {**run_tags(get_run(engine, run_id)), **worker_tags()}
+    selection = [dg.AssetKey(stage) for stage in stages] if stages else None
+    if settings.executor_name() == "in_process":
+        job = build_definitions().resolve_job_def(PIPELINE_JOB_NAME)  # resources from the environment as it is now
+        job = job.with_logger_defs({"console": _brief_console_logger()})
+        result = job.execute_in_process(
+            partition_key=key, instance=instance, raise_on_error=False, tags=tags, run_config=CONSOLE_INFO,
+            asset_selection=selection,
+        )
+    else:
+        # FEEDBACK_EXECUTOR: the steps run in their own processes (or on Celery workers), which load the
+        # code location by name; this process orchestrates them.
+        from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+        job = ReconstructableRepository.for_module(
+            "feedback_assets.definitions", "defs", working_directory=os.getcwd()
+        ).get_reconstructable_job(PIPELINE_JOB_NAME)
+        result = dg.execute_job(
+            # Step logs are on the workers and in the event log; the summary below names any failure.
+            job, instance, run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}, tags={**tags, "dagster/partition": key}, raise_on_error=False,
+            asset_selection=selection,
+        )
     dagster_run = instance.get_run_by_id(result.run_id)
     settled = settle_run(instance, engine, get_run(engine, run_id), dagster_run) or get_run(engine, run_id)
     if settled.dagster_run_id and settled.dagster_run_id != result.run_id:

@@ -18,6 +18,7 @@ the reconciliation that keeps ``pipeline_runs.status`` true whatever launched th
 
 import hashlib
 import os
+import re
 import socket
 import time
 from datetime import datetime, timezone
@@ -29,6 +30,7 @@ from sqlalchemy import Engine, select
 from feedback_assets.command_line import without_exception_class
 from feedback_assets.defs.classify import classifications
 from feedback_assets.defs.common import WORKER_HOST_TAG, WORKER_PID_TAG
+from feedback_assets.defs.executors import free_pool_slots, pipeline_executor
 from feedback_assets.defs.ingest import conversations
 from feedback_assets.defs.new_runs import run_tags
 from feedback_assets.defs.partitions import PIPELINE_RUNS, pipeline_runs_partitions
@@ -46,8 +48,9 @@ PIPELINE_JOB_NAME = "feedback_pipeline"
 feedback_pipeline = dg.define_asset_job(
     PIPELINE_JOB_NAME,
     selection=dg.AssetSelection.assets(*PIPELINE_ASSETS),  # includes their checks; partitioned like them
-    # The stages are a chain: one process per run avoids a process start (≈1.4 s here) per step and check.
-    executor_def=dg.in_process_executor,
+    # FEEDBACK_EXECUTOR; by default in-process: the stages are a chain, and one process per run avoids a
+    # process start (≈1.4 s here) per step and check. Celery spreads many runs' steps over workers.
+    executor_def=pipeline_executor(),
     description="conversations → classifications → themes → stories for one pipeline run, with checks.",
 )
 
@@ -66,6 +69,28 @@ _FINAL = {
     dg.DagsterRunStatus.FAILURE: "failed",
     dg.DagsterRunStatus.CANCELED: "canceled",
 }
+
+
+_QUALIFIED_EXCEPTION = re.compile(r"\b[A-Za-z_]\w*(?:\.\w+)+\.\w*(?:Error|Exception|Failure): ")
+"""``billiard.exceptions.WorkerLostError: `` inside a message (the text after it is what a person needs)."""
+_WORKER_STEP_ERROR = re.compile(r"^\[(?P<step>[^\]]+)\]: (?P<error>.*)$")
+
+
+def _executor_error(message: str) -> str:
+    """An executor's error in one line per step: ``classifications: Worker exited prematurely: signal 9
+    (SIGKILL) — a worker process died during the step``, or the message's own text."""
+    text = message.split("Stack Trace:")[0]
+    steps = []
+    for line in text.splitlines():
+        found = _WORKER_STEP_ERROR.match(line.strip())
+        if found:
+            error = re.sub(r"\s*Job: \d+\.?$", "", _QUALIFIED_EXCEPTION.sub("", found["error"]))
+            if "Worker exited prematurely" in error:
+                error += " — the Celery worker process running the step died"
+            steps.append(f"{found['step']}: {error}")
+    if steps:
+        return "\n".join(steps)
+    return " ".join(_QUALIFIED_EXCEPTION.sub("", line.strip()) for line in text.splitlines() if line.strip())
 
 
 def _failure_text(instance: dg.DagsterInstance, dagster_run_id: str) -> str:
@@ -88,7 +113,11 @@ def _failure_text(instance: dg.DagsterInstance, dagster_run_id: str) -> str:
         lines.append(message if message.startswith(step) else f"{step}: {message}")
     if not lines:
         for record in instance.all_logs(dagster_run_id, of_type=dg.DagsterEventType.RUN_FAILURE):
-            lines.append(record.message or "run failed")
+            # The executor's own error (it refused the partition, a Celery worker process died): its message
+            # says what happened; Dagster's wording around it does not.
+            error = getattr(record.dagster_event.event_specific_data, "error", None) if record.dagster_event else None
+            reason = _executor_error(error.message if error else "")
+            lines.append(reason or record.message or "run failed")
     return "\n".join(lines)[:4000] or "the Dagster run failed"
 
 
@@ -186,6 +215,7 @@ def settle_if_interrupted(instance: dg.DagsterInstance, engine: Engine, run: Run
     instance.report_run_failed(
         dagster_run, message=INTERRUPTED.format(dagster_run_id=dagster_run.run_id, run_id=run.id)
     )
+    free_pool_slots(instance, dagster_run.run_id)  # its step died holding them
     return settle_run(instance, engine, get_run(engine, run.id), instance.get_run_by_id(dagster_run.run_id))
 
 

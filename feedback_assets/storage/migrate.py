@@ -1,4 +1,4 @@
-"""Schema migrations through Alembic; the scripts are versioned under ``sql/migrations``.
+"""Schema migrations through Alembic; the scripts are versioned under ``feedback_assets/storage/migrations``.
 
 ``upgrade(engine)`` is idempotent: it brings any database (new or old) to the newest revision and does
 nothing when it is there already. The CLI and the Dagster resource call it before first use, so nobody
@@ -8,6 +8,7 @@ has to remember a migration step; ``feedback-assets migrate`` runs it on its own
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -15,9 +16,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from feedback_assets import settings
 
-MIGRATIONS_DIR = settings.PROJECT_DIR / "sql" / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # inside the package: wheels carry it
 
 _lock = threading.Lock()
 _current: set[str] = set()

@@ -1,6 +1,6 @@
 """The contract tables (DESIGN.md) as SQLAlchemy Core metadata.
 
-Migrations under ``sql/migrations`` create exactly this schema; a test compares the two so they cannot
+Migrations under ``storage/migrations`` create exactly this schema; a test compares the two so they cannot
 drift. Every run-scoped key starts with ``pipeline_run_id`` and every run-scoped table references the
 conversations *of its own run* through a composite foreign key (invariants 1 and 2).
 """
