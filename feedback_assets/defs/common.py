@@ -64,13 +64,19 @@ def partition_busy(engine: Engine, run: RunRecord, still: str = "is being writte
     )
 
 
+def _orchestrator_holds_lease(context: dg.AssetExecutionContext) -> bool:
+    # Read from the instance: a multiprocess step's copy of the run predates the orchestrator's tag.
+    stored = context.instance.get_run_by_id(context.run.run_id)
+    return stored is not None and stored.tags.get(RUN_LEASE_TAG) == "orchestrator"
+
+
 def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunRecord:
     """Validate the partition, take its lease (one writer per partition: refused at once, naming the Dagster
     run that holds it) and mark its pipeline run ``running`` under this Dagster run. A step in its own
     process joins the lease its run's orchestrator holds (``RUN_LEASE_TAG``)."""
     run = resolve_partition(engine, context.partition_key)
     me = context.run.run_id
-    if context.run.tags.get(RUN_LEASE_TAG) == "orchestrator" and leases.holder_in_this_process(engine, run.id) != me:
+    if leases.holder_in_this_process(engine, run.id) != me and _orchestrator_holds_lease(context):
         if run.dagster_run_id != me:
             raise partition_busy(engine, run)  # another Dagster run took the partition over
         leases.join(engine, run.id, me)
