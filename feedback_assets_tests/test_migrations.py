@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -54,3 +55,33 @@ def test_sqlite_enforces_foreign_keys(sqlite_url):
     engine = storage_db.make_engine(sqlite_url)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.postgres
+def test_processes_starting_together_on_a_fresh_postgres_database_all_migrate_it(postgres_url):
+    """Runs launched at once (or new workers) each upgrade the schema on first use; a second upgrader waits
+    for the first instead of failing on 'duplicate key … pg_type_typname_nsp_index'."""
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"feedback_migrate_race_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        console = str(Path(sys.executable).with_name("feedback-assets"))
+        processes = [subprocess.Popen([console, "migrate", "--database-url", url], stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True) for _ in range(4)]
+        outputs = [process.communicate(timeout=120)[0] for process in processes]
+        assert [process.returncode for process in processes] == [0, 0, 0, 0], outputs
+        assert migrate.current_revision(create_engine(url)) == migrate.head_revision()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

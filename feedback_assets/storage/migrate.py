@@ -14,10 +14,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # inside the package: wheels carry it
+
+MIGRATION_LOCK_SPACE = 0x46424B4D
+"""Advisory lock key space of schema upgrades ("FBKM"); SQLite serialises writers itself."""
 
 _lock = threading.Lock()
 _current: set[str] = set()
@@ -46,6 +49,10 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
             return head_revision()
         config = alembic_config()
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Processes starting together on a fresh database (runs launched at once, new workers) would
+                # each create the tables; the second waits here and then finds the schema current.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:space, 0)"), {"space": MIGRATION_LOCK_SPACE})
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
         reached = current_revision(engine)
