@@ -31,7 +31,7 @@ from feedback_assets.engines.anthropic import (
     EngineStopped,
 )
 from feedback_assets.engines.anthropic.pricing import BATCH_DISCOUNT, ModelPrice
-from feedback_assets.engines.base import Engine, build_engine
+from feedback_assets.engines import Engine, build_engine
 from feedback_assets_tests.fakes.anthropic_stub import (
     AnthropicStub,
     Answer,

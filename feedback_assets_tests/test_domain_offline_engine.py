@@ -11,7 +11,7 @@ from feedback_assets.domain.classify import classify_conversations
 from feedback_assets.domain.models import Conversation, ThemeRequest
 from feedback_assets.domain.taxonomy import empty_taxonomy, load_taxonomy
 from feedback_assets.domain.themes import extract_themes, theme_requests
-from feedback_assets.engines.base import Engine, build_engine
+from feedback_assets.engines import Engine, build_engine
 from feedback_assets.engines.offline import OfflineEngine
 from feedback_assets_tests.domain_corpus import GROUPS, corpus, make_conversation, true_group
 

@@ -8,7 +8,7 @@ in input order, one per input, each either a validated record or an error string
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, Sequence, TypeVar, runtime_checkable
+from typing import Generic, Protocol, Sequence, TypeVar, runtime_checkable
 
 from feedback_assets.domain.models import (
     ClassificationOutcome,
@@ -50,16 +50,3 @@ class Engine(Protocol):
     def review_story(self, issue_signature: str, requests: Sequence[ThemeRequest]) -> StoryReview | None:
         """Optionally judge whether one signature group is one story; ``None`` means no opinion."""
         ...
-
-
-def build_engine(name: str, **options: Any) -> Engine:
-    """The engine called ``name`` with its options (unknown names fail with the list of known ones)."""
-    if name == "offline":
-        from feedback_assets.engines.offline import OfflineEngine
-
-        return OfflineEngine(**options)
-    if name == "anthropic":
-        from feedback_assets.engines.anthropic import AnthropicEngine
-
-        return AnthropicEngine(**options)
-    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)} (FEEDBACK_ENGINE)")
