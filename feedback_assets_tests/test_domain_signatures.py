@@ -81,19 +81,19 @@ def test_a_signature_with_nothing_specific_is_rejected_with_its_name():
 
 def test_canonicalisation_against_the_vocabulary():
     taxonomy = load_taxonomy()
-    assert canonicalise("shift_swap_approval_stuck", taxonomy) == ("shift_swap_approval_stuck", True)
+    assert canonicalise("shift_swap_approval_stuck", taxonomy.vocabulary) == ("shift_swap_approval_stuck", True)
     # Same words in another order and inflection, any component.
-    assert canonicalise("shift_swaps_stuck_approval", taxonomy) == ("shift_swap_approval_stuck", True)
+    assert canonicalise("shift_swaps_stuck_approval", taxonomy.vocabulary) == ("shift_swap_approval_stuck", True)
     # Close enough within the same component.
-    assert canonicalise("shift_swap_approval_stuck_pending", taxonomy, component="shift_swaps") == (
+    assert canonicalise("shift_swap_approval_stuck_pending", taxonomy.vocabulary, component="shift_swaps") == (
         "shift_swap_approval_stuck",
         True,
     )
-    assert canonicalise("shift_swap_approval_stuck_pending", taxonomy, component="timesheets") == (
+    assert canonicalise("shift_swap_approval_stuck_pending", taxonomy.vocabulary, component="timesheets") == (
         "shift_swap_approval_stuck_pending",
         False,
     )
-    assert canonicalise("kiosk_camera_blurry", taxonomy) == ("kiosk_camera_blurry", False)
+    assert canonicalise("kiosk_camera_blurry", taxonomy.vocabulary) == ("kiosk_camera_blurry", False)
 
 
 def test_near_duplicates_merge_to_the_most_frequent_whatever_the_order():

@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Protocol, Sequence
 
 from feedback_assets.domain.models import SIGNATURE_MAX_CHARS, SIGNATURE_PATTERN
 from feedback_assets.domain.text import HOW_TO_SYMPTOM, StemIndex, main_symptom, stem
 
-if TYPE_CHECKING:
-    from feedback_assets.domain.taxonomy import Taxonomy
+
+class KnownIssue(Protocol):
+    """What ``canonicalise`` reads of a taxonomy vocabulary entry (the taxonomy module depends on this one,
+    not the other way round)."""
+
+    signature: str
+    aliases: Collection[str]
+    component: str | None
 
 GENERIC_SUFFIXES = frozenset(
     {
@@ -138,12 +144,15 @@ def is_near_duplicate(first: str, second: str) -> bool:
     return _near_duplicate_stems(stem_set(first), stem_set(second))
 
 
-def canonicalise(signature: str, taxonomy: "Taxonomy", *, component: str | None = None) -> tuple[str, bool]:
-    """``(signature, matched_vocabulary)``: the vocabulary signature this one stands for, if any."""
+def canonicalise(
+    signature: str, vocabulary: Sequence[KnownIssue], *, component: str | None = None
+) -> tuple[str, bool]:
+    """``(signature, matched_vocabulary)``: the vocabulary signature (a taxonomy's ``vocabulary``) this one
+    stands for, if any."""
     stems = stem_set(signature)
     best: tuple[float, int] | None = None
     found: str | None = None
-    for position, entry in enumerate(taxonomy.vocabulary):
+    for position, entry in enumerate(vocabulary):
         if signature == entry.signature or signature in entry.aliases:
             return entry.signature, True
         similarity = _jaccard(stems, stem_set(entry.signature))

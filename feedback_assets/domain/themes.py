@@ -239,7 +239,7 @@ def extract_themes(
                 continue
             key = (specific, theme.component)
             if key not in canonical:
-                canonical[key] = canonicalise(specific, taxonomy, component=theme.component)[0]
+                canonical[key] = canonicalise(specific, taxonomy.vocabulary, component=theme.component)[0]
             ruled[conversation_id] = (theme, canonical[key])
     engine_signatures: dict[str, str] = {
         conversation_id: value[0].issue_signature for conversation_id, value in ruled.items() if isinstance(value, tuple)
