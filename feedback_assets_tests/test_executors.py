@@ -69,3 +69,36 @@ def test_multiprocess_executor_runs_each_step_in_its_own_process_to_the_same_row
     assert second.status == "succeeded" and len(second.check_results) == 10
     assert [getattr(second, name) for name in counted] == [getattr(first, name) for name in counted]
     assert first.stories_count > 0
+
+
+def test_the_pool_slot_of_a_step_that_died_is_given_back():
+    """A Celery worker process killed mid-step never reports the step's end; without this the llm slot it
+    claimed stays taken after the run ended and every later model-calling step waits for ever."""
+    import dagster as dg
+
+    from feedback_assets.defs.executors import free_pool_slots
+
+    with dg.instance_for_test() as instance:
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("llm", 1)
+        storage.claim_concurrency_slot("llm", "dead-run", "classifications")
+        assert storage.get_concurrency_info("llm").active_slot_count == 1
+        free_pool_slots(instance, "dead-run")
+        assert storage.get_concurrency_info("llm").active_slot_count == 0
+        claimed = storage.claim_concurrency_slot("llm", "next-run", "classifications")
+        assert claimed.slot_status.value == "CLAIMED"
+
+
+def test_an_executor_error_reads_as_one_line_per_step():
+    from feedback_assets.defs.runs import _executor_error
+
+    celery = (
+        "During celery execution errors occurred in workers:\n"
+        "[classifications]: billiard.exceptions.WorkerLostError: Worker exited prematurely: signal 9 (SIGKILL) Job: 41.\n"
+        "\nStack Trace:\n  File \"x.py\", line 1, in <module>\n"
+    )
+    assert _executor_error(celery) == (
+        "classifications: Worker exited prematurely: signal 9 (SIGKILL) — the Celery worker process running the step died"
+    )
+    refused = "dagster._core.definitions.events.Failure: partition 7 (pipeline run 7) is being written by Dagster run abc"
+    assert _executor_error(refused) == "partition 7 (pipeline run 7) is being written by Dagster run abc"
