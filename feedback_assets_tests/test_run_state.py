@@ -139,3 +139,31 @@ def test_a_second_materialisation_of_a_partition_being_written_is_refused_naming
     current = get_run(engine, run.id)
     assert current.status == "running" and current.dagster_run_id == holder
     assert read_partition(engine, "conversations", run.id) == []
+
+
+RECORD_CHECKS = """
+import sys
+from feedback_assets.storage import make_engine
+from feedback_assets.storage.runs import record_check
+engine = make_engine(sys.argv[1])
+for number in range(int(sys.argv[4])):
+    record_check(engine, int(sys.argv[2]), "themes", f"{sys.argv[3]}_{number}", True)
+"""
+
+
+def test_check_outcomes_recorded_from_processes_at_once_are_all_kept(db_url):
+    """Check steps of one run run in separate processes with the multiprocess and Celery executors; each
+    read-modify-write of ``check_results`` must see the others' (a lost outcome was seen on SQLite)."""
+    import subprocess
+    import sys
+
+    from feedback_assets.storage import create_run, get_run, make_engine
+
+    engine = make_engine(db_url)
+    run = create_run(engine, source="sample")
+    processes = [
+        subprocess.Popen([sys.executable, "-c", RECORD_CHECKS, db_url, str(run.id), f"p{number}", "150"])
+        for number in range(4)
+    ]
+    assert [process.wait(timeout=120) for process in processes] == [0, 0, 0, 0]
+    assert len(get_run(engine, run.id).check_results) == 600

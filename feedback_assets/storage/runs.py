@@ -291,8 +291,13 @@ def record_check(connectable: Engine | Connection, run_id: int, stage: str, chec
 
 
 def _locked_state(connection: Connection, run_id: int) -> Mapping[str, Any]:
-    """The run's stage and check state, row-locked until the transaction ends (PostgreSQL; SQLite
-    serialises writers itself)."""
+    """The run's stage and check state, locked until the transaction ends: check steps of one run may write
+    it at the same time from different processes (multiprocess and Celery executors)."""
+    if connection.dialect.name == "sqlite":
+        # pysqlite starts the transaction at the first write, so a SELECT first would read outside it and
+        # two processes would each write back their own copy (a lost check outcome). Writing first takes
+        # the database's write lock, and the read below sees the latest state.
+        connection.execute(update(pipeline_runs).where(pipeline_runs.c.id == run_id).values(id=pipeline_runs.c.id))
     row = connection.execute(
         select(pipeline_runs.c.completed_stages, pipeline_runs.c.check_results)
         .where(pipeline_runs.c.id == run_id)
