@@ -78,7 +78,7 @@ class Setup:
         home.mkdir()
         (home / "dagster.yaml").write_text(
             f'storage:\n  postgres:\n    postgres_url: "{self.dagster_url}"\n'
-            "concurrency:\n  pools:\n    granularity: op\n    default_limit: 2\n"
+            f"concurrency:\n  pools:\n    granularity: op\n    default_limit: {args.llm_pool_limit}\n"
             "telemetry:\n  enabled: false\n",
             encoding="utf-8",
         )
@@ -164,6 +164,8 @@ def main() -> int:
     parser.add_argument("--postgres-url", default=DEFAULT_URL, help="admin URL; scratch databases are made beside it")
     parser.add_argument("--broker", default="pyamqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--skip-baseline", action="store_true", help="only the two Celery ways")
+    parser.add_argument("--llm-pool-limit", type=int, default=2,
+                        help="limit of the llm pool (classifications, themes) in the instance (default 2, as deploy/dagster.yaml)")
     args = parser.parse_args()
     if shutil.which("rabbitmqctl") is None:
         print("benchmarks/workers.py: rabbitmqctl not found; install and start RabbitMQ", file=sys.stderr)
