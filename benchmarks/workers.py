@@ -12,6 +12,9 @@ Each way starts from the same state: a fresh project database and Dagster instan
 end, throughput (conversations per second and per hour), the speed-up of 2 workers over 1 (target ≥ 1.6× on
 2 cores) and of each Celery way over the in-process baseline, and that every run succeeded with identical
 counts across the three ways. Each worker runs one step at a time (``--concurrency 1``) — a worker per core.
+The ``llm`` pool guards the account's rate budget for model-calling steps; offline steps call no model, so its
+limit is set to the number of partitions (``--llm-pool-limit 2``, the production value, shows what it costs
+offline runs: blocked steps wait for Dagster's claim retry while workers idle).
 
     python benchmarks/workers.py [--partitions 8] [--conversations 10000] [--postgres-url URL]
                                  [--broker pyamqp://guest:guest@127.0.0.1:5672//]
@@ -164,9 +167,11 @@ def main() -> int:
     parser.add_argument("--postgres-url", default=DEFAULT_URL, help="admin URL; scratch databases are made beside it")
     parser.add_argument("--broker", default="pyamqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--skip-baseline", action="store_true", help="only the two Celery ways")
-    parser.add_argument("--llm-pool-limit", type=int, default=2,
-                        help="limit of the llm pool (classifications, themes) in the instance (default 2, as deploy/dagster.yaml)")
+    parser.add_argument("--llm-pool-limit", type=int,
+                        help="limit of the llm pool (classifications, themes) in the instance; default: the number of "
+                             "partitions (offline steps call no model; 2 as in deploy/dagster.yaml shows its cost)")
     args = parser.parse_args()
+    args.llm_pool_limit = args.llm_pool_limit or args.partitions
     if shutil.which("rabbitmqctl") is None:
         print("benchmarks/workers.py: rabbitmqctl not found; install and start RabbitMQ", file=sys.stderr)
         return 2
@@ -180,6 +185,7 @@ def main() -> int:
             stream_jsonl(path, args.conversations, seed=seed, start="2026-05-01", days=180)
             inputs.append(path)
         total = args.partitions * args.conversations
+        say(f"llm pool limit {args.llm_pool_limit}")
         say(f"generated {args.partitions} inputs × {args.conversations:,} conversations in "
             f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} cores")
 
