@@ -1,11 +1,12 @@
 """How the suite is spread over pytest-xdist workers (a plugin: ``-p feedback_assets_tests.xdist_scheduling`` in
 setup.cfg): how many workers ``-n auto`` starts, and the order in which the test files are handed out.
 
-How many: the number of CPUs plus ``EXTRA_WORKERS``. The long tests spend most of their time waiting for
-other processes (a ``feedback-assets`` command, the Dagster daemon's sensors, Chromium, Celery workers),
-so with a worker per core the CPUs were idle half of the run; with two more workers they stay busy.
-``PYTEST_XDIST_AUTO_NUM_WORKERS`` (xdist's own setting), ``-n logical`` or a number (``-n 2``) still
-decide as usual.
+How many: the number of CPUs plus ``EXTRA_WORKERS``. The long tests spend much of their time waiting for
+other processes (a ``feedback-assets`` command, the Dagster daemon's sensors, Chromium, Celery workers), so
+with a worker per core the CPUs were idle for a good part of the run. Measured on 2 cores: 2 workers
+≈ 580 s, 3 workers ≈ 390–420 s, 4 workers ≈ 440–455 s (each worker also pays for its own collection,
+≈ 7 s of CPU, and more workers only add contention once the CPUs are busy). ``PYTEST_XDIST_AUTO_NUM_WORKERS``
+(xdist's own setting), ``-n logical`` or a number (``-n 2``) still decide as usual.
 
 Which order: with ``--dist loadfile`` a whole file goes to one worker, and xdist hands the files out by
 number of tests, most first. The files that take longest have few tests (the Chromium workflow is one test
@@ -25,7 +26,7 @@ import os
 
 import pytest
 
-EXTRA_WORKERS = 2
+EXTRA_WORKERS = 1
 
 
 @pytest.hookimpl(wrapper=True, optionalhook=True)
