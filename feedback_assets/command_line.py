@@ -19,6 +19,7 @@ from feedback_assets.storage.db import UnsupportedDatabase
 from feedback_assets.storage.errors import InvalidPartitionKey, UnknownRun
 
 _EXCEPTION_CLASS = re.compile(r"^[\w.]*\.(?:\w*Error|Failure|\w*Exception): ")
+_QUALIFIED_EXCEPTION_CLASS = re.compile(r"\b[A-Za-z_]\w*(?:\.\w+)+\.\w*(?:Error|Exception|Failure): ")
 
 MAX_INT32 = 2_147_483_647
 """Counts, sizes and run ids live in 32-bit INTEGER columns."""
@@ -70,9 +71,10 @@ def explain(error: BaseException, database_url: str | None = None) -> tuple[str,
     return f"{reason} (run again with --verbose for the full trace)", FAILURE
 
 
-def without_exception_class(line: str) -> str:
-    """"dagster._core.definitions.events.Failure: <what happened>" → "<what happened>"."""
-    return _EXCEPTION_CLASS.sub("", line.strip())
+def without_exception_class(line: str, *, anywhere: bool = False) -> str:
+    """"dagster._core.definitions.events.Failure: <what happened>" → "<what happened>"; ``anywhere``: also a
+    qualified class inside the line ("[step]: billiard.exceptions.WorkerLostError: …")."""
+    return (_QUALIFIED_EXCEPTION_CLASS if anywhere else _EXCEPTION_CLASS).sub("", line.strip())
 
 
 def parse_or_exit_code(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | int:

@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from feedback_assets.storage import db as storage_db
-from feedback_assets_tests.conftest import POSTGRES_ADMIN_URL
+from feedback_assets_tests.fault_helpers import create_database, drop_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
 
@@ -77,30 +77,13 @@ def vhost() -> Iterator[str]:
     subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True, timeout=60)
 
 
-def _admin_url() -> str:
-    return storage_db.normalise_url(POSTGRES_ADMIN_URL)
-
-
 @pytest.fixture(scope="module")
-def databases() -> Iterator[tuple[str, str]]:
+def databases(postgres_url) -> Iterator[tuple[str, str]]:  # postgres_url: skip (or fail in CI) without a server
     """(project database URL, Dagster storage URL): two fresh PostgreSQL databases."""
-    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-    names = [f"feedback_celery_{kind}_{os.getpid()}_{uuid.uuid4().hex[:6]}" for kind in ("project", "dagster")]
-    try:
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(f"PostgreSQL unusable: {error}")
-    base = make_url(_admin_url())
-    project = base.set(database=names[0]).render_as_string(hide_password=False)
-    dagster = base.set(drivername="postgresql+psycopg2", database=names[1]).render_as_string(hide_password=False)
-    yield project, dagster
-    storage_db.dispose_engines()
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    project, dagster = create_database("feedback_celery_project"), create_database("feedback_celery_dagster")
+    yield project, make_url(dagster).set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
+    for url in (project, dagster):
+        drop_database(url)
 
 
 class Deployment:

@@ -70,6 +70,24 @@ def _orchestrator_holds_lease(context: dg.AssetExecutionContext) -> bool:
     return stored is not None and stored.tags.get(RUN_LEASE_TAG) == "orchestrator"
 
 
+def hold_partition(
+    instance: dg.DagsterInstance, engine: Engine, run: RunRecord, dagster_run: dg.DagsterRun, tags: dict[str, str]
+) -> RunRecord:
+    """Take the partition's lease for ``dagster_run`` (refused at once, naming the holder, unless the holder's
+    Dagster run has finished), mark the pipeline run ``running`` under it and tag the Dagster run with where
+    its writer is (``tags``: `feedback-assets cancel` and the interruption check read them)."""
+    me = dagster_run.run_id
+    try:
+        leases.acquire(engine, run.id, me, may_take_over=lambda previous: dagster_run_finished(instance, previous))
+    except leases.PartitionBusy:
+        raise partition_busy(engine, run) from None
+    if run.status != "running" or run.dagster_run_id != me:
+        run = update_run(engine, run.id, status="running", dagster_run_id=me)
+    if any(dagster_run.tags.get(tag) != value for tag, value in tags.items()):
+        instance.add_run_tags(me, tags)
+    return run
+
+
 def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunRecord:
     """Validate the partition, take its lease (one writer per partition: refused at once, naming the Dagster
     run that holds it) and mark its pipeline run ``running`` under this Dagster run. A step in its own
@@ -82,17 +100,7 @@ def start_run_step(context: dg.AssetExecutionContext, engine: Engine) -> RunReco
         leases.join(engine, run.id, me)
         context.log.debug(f"pipeline run {run.id}: step in process {os.getpid()} on {socket.gethostname()}")
         return run
-    try:
-        leases.acquire(
-            engine, run.id, me, may_take_over=lambda previous: dagster_run_finished(context.instance, previous)
-        )
-    except leases.PartitionBusy:
-        raise partition_busy(engine, run) from None
-    if run.status != "running" or run.dagster_run_id != me:
-        run = update_run(engine, run.id, status="running", dagster_run_id=me)
-    worker = worker_tags()
-    if any(context.run.tags.get(tag) != value for tag, value in worker.items()):
-        context.instance.add_run_tags(me, worker)  # where `feedback-assets cancel` finds the writer
+    run = hold_partition(context.instance, engine, run, context.run, worker_tags())
     context.log.debug(f"pipeline run {run.id}: source={run.source} engine={run.engine} batch_size={run.batch_size}")
     return run
 

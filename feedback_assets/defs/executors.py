@@ -16,8 +16,8 @@ from typing import Iterator
 import dagster as dg
 
 from feedback_assets import settings
-from feedback_assets.defs.common import RUN_LEASE_TAG, dagster_run_finished, partition_busy, worker_tags
-from feedback_assets.storage import StorageError, get_run, leases, update_run, validate_partition_key
+from feedback_assets.defs.common import RUN_LEASE_TAG, hold_partition, partition_busy, resolve_partition, worker_tags
+from feedback_assets.storage import leases
 
 
 class RunLeaseExecutor(dg.Executor):
@@ -39,26 +39,21 @@ class RunLeaseExecutor(dg.Executor):
         with dg.build_resources({"database": job_def.resource_defs["database"]}) as resources:
             engine = resources.database.get_engine()
         try:
-            run = get_run(engine, validate_partition_key(engine, dagster_run.tags.get("dagster/partition")))
-        except StorageError:
+            run = resolve_partition(engine, dagster_run.tags.get("dagster/partition"))
+        except dg.Failure:
             # Not a pipeline run: the first step fails naming the bad partition key, as in-process.
             yield from self._inner.execute(plan_context, execution_plan)
             return
-        me, instance = dagster_run.run_id, plan_context.instance
+        instance = plan_context.instance
+        if leases.steps_running(engine, run.id):
+            # The orchestrator of an earlier Dagster run died while one of its steps still runs on a worker.
+            raise partition_busy(engine, run, still="a step of Dagster run {holder} is still running on a worker")
+        hold_partition(instance, engine, run, dagster_run, {**worker_tags(), RUN_LEASE_TAG: "orchestrator"})
         try:
-            leases.acquire(engine, run.id, me, may_take_over=lambda previous: dagster_run_finished(instance, previous))
-        except leases.PartitionBusy:
-            raise partition_busy(engine, run) from None
-        try:
-            if leases.steps_running(engine, run.id):
-                # The orchestrator of an earlier Dagster run died while one of its steps still runs on a worker.
-                raise partition_busy(engine, run, still="a step of Dagster run {holder} is still running on a worker")
-            update_run(engine, run.id, status="running", dagster_run_id=me)
-            instance.add_run_tags(me, {**worker_tags(), RUN_LEASE_TAG: "orchestrator"})
             yield from self._inner.execute(plan_context, execution_plan)
         finally:
             leases.release(engine, run.id)
-            free_pool_slots(instance, me)
+            free_pool_slots(instance, dagster_run.run_id)
 
 
 def free_pool_slots(instance: dg.DagsterInstance, dagster_run_id: str) -> int:

@@ -71,8 +71,6 @@ _FINAL = {
 }
 
 
-_QUALIFIED_EXCEPTION = re.compile(r"\b[A-Za-z_]\w*(?:\.\w+)+\.\w*(?:Error|Exception|Failure): ")
-"""``billiard.exceptions.WorkerLostError: `` inside a message (the text after it is what a person needs)."""
 _WORKER_STEP_ERROR = re.compile(r"^\[(?P<step>[^\]]+)\]: (?P<error>.*)$")
 
 
@@ -84,13 +82,13 @@ def _executor_error(message: str) -> str:
     for line in text.splitlines():
         found = _WORKER_STEP_ERROR.match(line.strip())
         if found:
-            error = re.sub(r"\s*Job: \d+\.?$", "", _QUALIFIED_EXCEPTION.sub("", found["error"]))
+            error = re.sub(r"\s*Job: \d+\.?$", "", without_exception_class(found["error"], anywhere=True))
             if "Worker exited prematurely" in error:
                 error += " — the Celery worker process running the step died"
             steps.append(f"{found['step']}: {error}")
     if steps:
         return "\n".join(steps)
-    return " ".join(_QUALIFIED_EXCEPTION.sub("", line.strip()) for line in text.splitlines() if line.strip())
+    return " ".join(without_exception_class(line, anywhere=True) for line in text.splitlines() if line.strip())
 
 
 def _failure_text(instance: dg.DagsterInstance, dagster_run_id: str) -> str:
