@@ -7,7 +7,10 @@ recurring issue):
 
 * type accuracy and macro-F1 of ``final_type`` over the labelled conversations the pipeline classified;
 * pairwise precision / recall / F1 of issue grouping over the same conversations: a pair is predicted
-  together when both got the same issue signature, truly together when both carry the same issue_group.
+  together when both got the same issue signature, truly together when both carry the same issue_group;
+* recurring issues recovered as one story: of the issue groups with at least ``DEFAULT_MIN_GROUP_SIZE``
+  scored members, those whose members mostly share one signature that is a story (that many members or more)
+  and mostly theirs (``recurring_recovered``).
 
 Defaults: the bundled sample, and every holdout set under ``data/holdout*/`` (with its own
 ``taxonomy.json`` if it has one, else an empty taxonomy: a holdout is another product).
@@ -25,7 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from math import comb
 from pathlib import Path
@@ -73,6 +76,8 @@ class Evaluation:
     majority_baseline: float
     per_type: dict[str, tuple[float, float, float, int]]
     grouping: PairScores
+    recurring: tuple[int, int] = (0, 0)
+    """(recurring issues recovered as one story, recurring issues)."""
     group_sizes: Counter = field(default_factory=Counter)
     reliability: list[calibration.ReliabilityBin] = field(default_factory=list)
     """Rules alone: calibrated probability of the final type → observed accuracy."""
@@ -90,6 +95,33 @@ def pairwise_scores(predicted: Sequence[str | None], truth: Sequence[str | None]
     recall = agreeing / true_pairs if true_pairs else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return PairScores(precision, recall, f1, predicted_pairs, true_pairs)
+
+
+def recurring_recovered(
+    predicted: Sequence[str | None], truth: Sequence[str | None], min_size: int = DEFAULT_MIN_GROUP_SIZE
+) -> tuple[int, int]:
+    """(recovered, recurring): a true group of ``min_size`` members or more is recurring; it is recovered as
+    one story when one signature holds more than half of its members, that signature has ``min_size``
+    members or more (a story is made of it), and more than half of them belong to the group (the story is
+    about this issue, not a merge of several)."""
+    members: dict[str, list[str | None]] = defaultdict(list)
+    for signature, group in zip(predicted, truth):
+        if group is not None:
+            members[group].append(signature)
+    signature_sizes = Counter(signature for signature in predicted if signature is not None)
+    recurring = recovered = 0
+    for group, signatures in members.items():
+        if len(signatures) < min_size:
+            continue
+        recurring += 1
+        counts = Counter(signature for signature in signatures if signature is not None)
+        if not counts:
+            continue
+        signature, held = counts.most_common(1)[0]
+        size = signature_sizes[signature]
+        if held * 2 > len(signatures) and size >= min_size and held * 2 > size:
+            recovered += 1
+    return recovered, recurring
 
 
 def read_labels(path: Path) -> dict[str, Mapping[str, Any]]:
@@ -150,10 +182,9 @@ def evaluate(
         cross_validation = calibration.cross_validate(
             examples, k=folds, fit=calibration.model_fitter(PROMPT_VERSION, classifier.FEATURES)
         )
-    grouping = pairwise_scores(
-        [signatures.get(row["conversation_id"]) for row in scored],
-        [labels[row["conversation_id"]].get("issue_group") for row in scored],
-    )
+    predicted_signatures = [signatures.get(row["conversation_id"]) for row in scored]
+    true_groups = [labels[row["conversation_id"]].get("issue_group") for row in scored]
+    grouping = pairwise_scores(predicted_signatures, true_groups)
     return Evaluation(
         name=name,
         conversations_read=len(fetched.conversations) + len(fetched.errors),
@@ -171,6 +202,7 @@ def evaluate(
             for c, p, r, f, n in zip(classes, precision, recall, f1, support)
         },
         grouping=grouping,
+        recurring=recurring_recovered(predicted_signatures, true_groups),
         group_sizes=Counter(Counter(signatures.values()).values()),
         reliability=calibration.reliability(probabilities, [t == p for t, p in zip(truth, predicted)]),
         cross_validation=cross_validation,
@@ -198,6 +230,10 @@ def format_evaluation(result: Evaluation, min_group_size: int = DEFAULT_MIN_GROU
     lines.append(
         f"issue grouping (pairwise): precision {g.precision:.3f}  recall {g.recall:.3f}  F1 {g.f1:.3f}  "
         f"({g.predicted_pairs} predicted pairs, {g.true_pairs} true pairs)"
+    )
+    recovered, recurring = result.recurring
+    lines.append(
+        f"recurring issues (≥ {min_group_size} labelled) recovered as one story: {recovered} of {recurring}"
     )
     lines.append(f"signature groups: {candidates} of ≥ {min_group_size} conversations, {orphans} smaller")
     if result.reliability:

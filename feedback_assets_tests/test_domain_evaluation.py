@@ -21,6 +21,19 @@ def test_pairwise_scores_count_pairs():
     assert evaluation.pairwise_scores([None], [None]).f1 == 0.0
 
 
+def test_recurring_issues_recovered_as_one_story():
+    # x: 4 members, 3 share "a" (a story of 3, all x's) -> recovered.
+    # y: 3 members, 2 under "b" -> not (a signature of 2 makes no story).
+    # z: 3 members all under "d", but "d" also holds 4 of w's -> a merge, not z's story.
+    # w: 4 members, all under "d" (4 of 7) -> recovered; v: 2 members -> not recurring.
+    predicted = ["a", "a", "a", None, "b", "b", "c", "d", "d", "d", "d", "d", "d", "d", "e", "e"]
+    truth = ["x", "x", "x", "x", "y", "y", "y", "z", "z", "z", "w", "w", "w", "w", "v", "v"]
+    assert evaluation.recurring_recovered(predicted, truth) == (2, 4)
+    # "b" holds 2 of y's 3, but a signature of 2 members makes no story.
+    assert evaluation.recurring_recovered(["b", "b", "c"], ["y", "y", "y"]) == (0, 1)
+    assert evaluation.recurring_recovered(["b", "b", "b"], ["y", "y", "y"], min_size=4) == (0, 0)
+
+
 def _write_set(folder):
     records = raw_corpus()
     conversations = folder / "conversations.jsonl"
@@ -56,10 +69,18 @@ def test_main_prints_the_figures(tmp_path, capsys):
     )
     output = capsys.readouterr().out
     assert status == 0
-    for figure in ("type accuracy", "macro-F1", "issue grouping (pairwise): precision", "recall", "F1"):
+    for figure in (
+        "type accuracy",
+        "macro-F1",
+        "issue grouping (pairwise): precision",
+        "recall",
+        "F1",
+        "recovered as one story:",
+    ):
         assert figure in output
     result = evaluation.evaluate("t", conversations, labels, taxonomy=evaluation.empty_taxonomy())
     assert result.scored == 20 and result.grouping.true_pairs == 6 + 6 + 3 + 3
+    assert result.recurring[1] == 4 and 0 <= result.recurring[0] <= 4
     assert 0.5 <= result.type_accuracy <= 1.0
 
 
