@@ -35,7 +35,7 @@ def engine() -> OfflineEngine:
 def test_satisfies_the_engine_protocol():
     engine = build_engine("offline")
     assert isinstance(engine, Engine)
-    assert (engine.name, engine.prompt_version) == ("offline", "offline-rules-4")
+    assert (engine.name, engine.prompt_version) == ("offline", "offline-rules-5")
     assert engine.classification_model is None and engine.theme_model is None
     assert engine.review_story("x_fails", []) is None
 
@@ -293,3 +293,17 @@ def test_words_that_are_product_features_elsewhere_are_not_billing_cues(engine, 
 def test_the_vendors_own_billing_still_reads_as_billing(engine):
     body = "You charged us twice this month, please refund the duplicate invoice."
     assert engine.classify([conversation(body)]).outcomes[0].stage1.conversation_type == "billing_question"
+
+
+def test_messages_in_another_language_are_not_grouped_by_their_greetings_and_function_words(engine):
+    # Three Spanish reports of three different issues: before the filler of other languages was dropped,
+    # "hola … este … pero … gracias" made them one group.
+    bodies = [
+        "Hola, este mes la app no sincroniza las rutas de los camiones, pero ayer sí. Gracias",
+        "Hola, este lunes el recibo PDF no carga en el móvil, pero antes estaba bien. Gracias",
+        "Hola, este formulario de contacto no envía nada, pero no sale ningún error. Gracias",
+    ]
+    conversations = [conversation(body, conversation_id=f"es{n}") for n, body in enumerate(bodies)]
+    classified, batch = _themes(engine, conversations)
+    assert {row["final_type"] for row in classified.rows} == {"product_issue"}
+    assert len({row["issue_signature"] for row in batch.rows}) == 3

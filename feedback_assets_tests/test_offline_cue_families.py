@@ -47,6 +47,8 @@ FAMILY_EXAMPLES = {
         ("What's the best way to copy last term's timetable into the new one?", "how_to_question"),
         ("¿Cómo puedo cambiar la foto de perfil de la clínica?", "how_to_question"),
         ("Comment faire pour exporter la liste des élèves ?", "how_to_question"),
+        # A coupon is a feature of a shop, not money the customer owes the vendor.
+        ("How do I make a coupon only first-time recipe box customers can use?", "how_to_question"),
     ],
     "broken": [
         ("Since the update the van map is blank, just a grey box where the trucks should be.", "product_issue"),
@@ -55,6 +57,12 @@ FAMILY_EXAMPLES = {
         ("Recipe box app crashes the second I open a shopping list", "product_issue"),
         ("reminders for vaccine appointments stopped going out last week. nobody got one", "product_issue"),
         ("Die Routen werden seit gestern nicht mehr angezeigt.", "product_issue"),
+        # Something that should happen by itself did not.
+        ("Scheduled payouts to hosts not firing. Two were due Monday, none processed.", "product_issue"),
+        ("Our parents received nothing from this morning's term newsletter.", "product_issue"),
+        ("Listeners tell us the new-episode email lands in their junk folder.", "product_issue"),
+        ("Quand j'exporte le bulletin de notes j'obtiens une page blanche.", "product_issue"),
+        ("The mileage on the trip summary is not correct for routes over two days.", "product_issue"),
     ],
     "wish": [
         ("It would help if parents could see homework for both kids on one screen.", "feature_request"),
@@ -69,6 +77,7 @@ FAMILY_EXAMPLES = {
         ("Why did my subscription price go up? Nothing in our plan changed.", "billing_question"),
         ("We were double charged on the 3rd, same amount twice on the company card.", "billing_question"),
         ("Please cancel our plan at the end of the term.", "billing_question"),
+        ("Is there a charity discount on the annual plan for our shelter?", "billing_question"),
         ("Can you resend the invoice you sent us in January with our new address?", "billing_question"),
     ],
     "access": [
@@ -120,7 +129,7 @@ def test_families_partition_the_type_cues_and_ablation_names_are_checked():
 
 
 def test_rules_version_is_bumped():
-    assert PROMPT_VERSION == "offline-rules-4"
+    assert PROMPT_VERSION == "offline-rules-5"
 
 
 # Phrasings of the sample generator's pools, and rules that only fit the shift-scheduling sample.

@@ -103,7 +103,22 @@ _FILLER = frozenset("""
     plans roadmap idea ideally allow annoying annoyed frustrating frustrated happy unhappy unacceptable
     ridiculous bad worse terrible awful trust trusts confusing confused embarrassing honestly tbh lol
     urgent asap soon
-    """.split()) | ENGLISH_STOP_WORDS | GENERIC_WORDS | frozenset().union(*FUNCTION_WORDS.values())
+    """.split()) | frozenset(
+    # The same for the other languages customers write in: function words, greetings and thanks, so two
+    # Spanish messages about different issues are not similar for sharing "hola ... este ... gracias".
+    """
+    hola gracias saludos buenos buenas dias días este esta estos estas ese esa eso pero muy también ya hay
+    tengo tiene todo todos todas nada desde hace cuando como cómo porque qué alguien algo sigue otra otro
+    olá ola obrigado obrigada está estão isso esse essa mas muito já tem tenho toda nada quando porque
+    depois antes ainda agradeço desde
+    bonjour merci cordialement ce cette ces cet mais très aussi déjà il elle ils nous depuis quand comme
+    parce tout tous toutes rien après avant encore avez avons suis sont était fait
+    hallo danke grüße gruß viele dieser diese dieses aber sehr auch schon es ihr seit wenn wie weil
+    alle nichts nach vor noch haben habe hat bin sind war wurde können kann bitte
+    ciao grazie questo questa ma molto anche già ho ha sono stato
+    bedankt groeten deze maar ook al heb heeft zijn was
+    """.split()
+) | ENGLISH_STOP_WORDS | GENERIC_WORDS | frozenset().union(*FUNCTION_WORDS.values())
 
 
 @dataclass

@@ -71,6 +71,21 @@ BROKEN = cue_family(
         r"(?:loads?|loading|opens?|syncs?|saves?) (?:very |really |super |so )?slow(?:ly)?",
         r"regression",
         r"(?:is|are|was|went|goes) down|outage|unresponsive|not responding|(?:doesn'?t|does not) seem to",
+        # Something the software should do by itself that did not happen ("not firing", "none generated",
+        # "nothing was sent", "the client got nothing", mail landing in junk).
+        r"not (?:firing|triggering|generating|going out|coming in|pulling|populating|loading|syncing|"
+        r"updating|sending|opening|printing|importing|exporting|uploading|downloading|applying|counting|"
+        r"calculating|connecting|refreshing|rendering|displaying|appearing)",
+        r"none (?:of (?:them|these|those|my \w+|the \w+) )?(?:were |was |got |have been |has been )?"
+        r"(?:generated|created|sent|imported|synced|delivered|processed|applied|saved|went out|came through)",
+        r"nothing (?:was |has been |got |gets |is being |ever )?(?:sent|created|generated|imported|synced|"
+        r"saved|delivered)|nothing (?:has )?(?:come|came|comes|went|goes|gone) (?:in|through|out)",
+        r"(?:gets?|got|receives?|received|getting) nothing",
+        r"(?:junk|spam) (?:folder|mail|box)|(?:in|into|to) (?:the )?(?:junk|spam)",
+        r"page blanche|pantalla en blanco|página em branco|(?:leere|weiße) seite|"
+        r"não foi (?:criad|enviad|transferid|gerad|importad|salv|atualizad)\w*|"
+        r"no se (?:generó|creó|envió|actualiza)\w*|en double|doppelt|duplicad\w*|dupliqu\w*|"
+        r"(?:funcionou|funcionaba|marchait|funktionierte) (?:normalmente|bien|bem|normalement|normal)",
         r"(?:shows?|showing|says?|displays?|returns?) (?:only |just )?(?:zero|0|nothing|none|"
         r"no (?:data|results|entries|items))",
         r"(?:keeps|kept) (?:asking|sending|adding|reverting|resetting|changing|dropping|removing)",
@@ -96,7 +111,7 @@ BROKEN = cue_family(
     weighted_cues(
         1.0,
         r"wrong",
-        r"incorrect(?:ly)?",
+        r"incorrect(?:ly)?|inaccurate|(?:isn'?t|aren'?t|is not|are not|wasn'?t|not) (?:correct|accurate)",
         r"missing",
         r"(?:is|are|it'?s) gone",
         r"issue with",

@@ -32,7 +32,16 @@ OWN_MONEY = cue_family(
         topical=True,
     ),
     weighted_cues(1.5, r"refunds?|refunded", topical=True),
-    weighted_cues(3.0, r"discount|coupon|promo code", topical=True),
+    # A discount on the customer's own plan is billing; a discount code is a feature of shops and ticketing
+    # products, so the bare word is weak.
+    weighted_cues(
+        3.0,
+        r"(?:nonprofit|non-profit|charity|student|education(?:al)?|startup|annual|yearly|loyalty) discount|"
+        r"discount (?:on|for|to) (?:my|our|the) (?:plan|subscription|renewal|account|licen[cs]es?|seats?)|"
+        r"(?:get|give|offer|any) (?:me |us )?(?:a )?discount",
+        topical=True,
+    ),
+    weighted_cues(0.5, r"discount|coupon|promo code", topical=True),
     weighted_cues(
         2.5,
         r"(?:my|our) (?:current |monthly |annual |yearly |last |latest )?(?:subscription|plan|renewal|"
