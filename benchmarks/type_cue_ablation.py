@@ -3,7 +3,8 @@
     python benchmarks/type_cue_ablation.py [--set NAME ...]
 
 Sets: the bundled sample (Crewline: the cues were first written against it), the bundled holdouts Inkwell
-and Ledgerly, and the hand-written development set of three other products
+and Ledgerly, the hand-written development sets Billfold, Tallybird and Stallfront (``data/dev_written_*``;
+rules-5 was tuned on them), and the hand-written development set of three other products
 (``feedback_assets_tests/dev_products.py``: dental practice, CRM, property management). Each set is one run:
 its product vocabulary comes from its own quality-passed conversations, as in ``feedback-assets evaluate``.
 Rows: ``all`` (the engine as shipped), ``-<family>`` (that cue family off), ``-shape`` (no fallback on the
@@ -38,6 +39,10 @@ BUNDLED = {
     "sample": (settings.SAMPLE_CONVERSATIONS, SAMPLE_LABELS),
     "inkwell": (DATA / "holdout" / "conversations.jsonl", DATA / "holdout" / "labels.jsonl"),
     "ledgerly": (DATA / "holdout_ledgerly" / "conversations.jsonl", DATA / "holdout_ledgerly" / "labels.jsonl"),
+    **{
+        name: (DATA / f"dev_written_{name}" / "conversations.jsonl", DATA / f"dev_written_{name}" / "labels.jsonl")
+        for name in ("billfold", "tallybird", "stallfront")
+    },
 }
 VARIANTS = ("all", *(f"-{name}" for name in FAMILY_NAMES), *(f"-{name}" for name in ABLATIONS))
 

@@ -5,7 +5,9 @@
    tied to that known issue.
 2. Each request becomes vectors (``_space``): TF-IDF over word stems (everyday synonyms folded,
    ``text.fold_synonym``) and stem bigrams (plus the generic symptom each text mentions) joined with
-   character 3–5-grams, terms of a single conversation left out; support's human reply apart.
+   character 3–5-grams, terms of a single conversation left out; beside them a dense vector of what the
+   words mean (``word_vectors``: static word vectors weighted by rarity in the run, ``MEANING_WEIGHT`` of
+   the similarity), so one issue in different words still comes close; support's human reply apart.
 3. ``grouping`` groups requests of one conversation type by average-linkage similarity at
    ``similarity_threshold`` in near-linear time, and lets groups too small for a story join a large group
    of their family (how-to questions may join defect reports).
@@ -35,6 +37,7 @@ from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from feedback_assets.engines.offline import word_vectors
 from feedback_assets.engines.offline.grouping import Space, grouped_by_type
 from feedback_assets.domain.models import ThemeOutcome, ThemeRequest, ThemeResult
 from feedback_assets.domain.resolution import human_replies
@@ -67,8 +70,12 @@ from feedback_assets.domain.text import (
     words,
 )
 
-DEFAULT_SIMILARITY_THRESHOLD = 0.2
-"""Average cosine similarity at which two groups of conversations are one issue."""
+DEFAULT_SIMILARITY_THRESHOLD = 0.13
+"""Average cosine similarity at which two groups of conversations are one issue (lower than with words
+alone: a meaning vector adds similarity between reports of one issue worded differently)."""
+MEANING_WEIGHT = 0.4
+"""Share of the similarity from what the customer's words mean (``word_vectors``); the rest is the words
+themselves (stems, phrases, character n-grams)."""
 WORD_WEIGHT = 0.6
 """Share of the similarity from word stems (the rest from character n-grams, which absorb spelling and
 inflection variants the stemmer misses)."""
@@ -139,6 +146,8 @@ class _Doc:
     """Stems written only Capitalised inside sentences: names of people, shops and places, mostly."""
     terms: list[str]
     support_terms: list[str]
+    meaning_words: list[int]
+    """Word-vector rows of the message's content words (``word_vectors``)."""
     vocabulary: VocabularyMatch | None
     placement: Placement | None
     symptoms: list[Symptom]
@@ -193,7 +202,7 @@ def _reply_terms(support_messages: Sequence[str]) -> list[str]:
     return terms
 
 
-def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
+def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy, vectors: word_vectors.WordVectors) -> _Doc:
     conversation = request.conversation
     body = without_letter_furniture(without_instructions(conversation.body))
     text = " ".join(filter(None, (without_instructions(conversation.subject or ""), body)))
@@ -228,13 +237,14 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy) -> _Doc:
         proper=frozenset(proper_stems),
         terms=terms,
         support_terms=_reply_terms(conversation.support_messages),
+        meaning_words=vectors.ids(word for word in words(text) if word not in _FILLER and not word.isdigit()),
         vocabulary=taxonomy.match_vocabulary(index, request.final_type),
         placement=taxonomy.place(index),
         symptoms=symptoms,
     )
 
 
-def _space(docs: Sequence[_Doc]) -> tuple[Space, csr_matrix, list[str]]:
+def _space(docs: Sequence[_Doc], vectors: word_vectors.WordVectors) -> tuple[Space, csr_matrix, list[str]]:
     """(the similarity space, word-term rows for naming, word-term names)."""
     word_vectoriser = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, dtype=np.float32)
     word_rows = word_vectoriser.fit_transform(docs).tocsr()
@@ -270,7 +280,10 @@ def _space(docs: Sequence[_Doc]) -> tuple[Space, csr_matrix, list[str]]:
             pass
     support = normalize(support).tocsr()
     has_support = np.asarray(support.getnnz(axis=1) > 0)
-    return Space(customer.tocsr(), support, has_support), word_rows, names
+    meaning = word_vectors.meaning_rows([doc.meaning_words for doc in docs], vectors)
+    meaning *= np.float32(np.sqrt(MEANING_WEIGHT))
+    space = Space((customer * np.sqrt(1 - MEANING_WEIGHT)).tocsr(), support, has_support, meaning)
+    return space, word_rows, names
 
 
 def _shared_part(rows: csr_matrix) -> csr_matrix:
@@ -457,15 +470,16 @@ def extract_themes(
 ) -> list[ThemeOutcome]:
     """One outcome per request, in input order (see the module docstring). ``requests`` is read once, so
     it may be a stream: only the compact ``_Doc`` of each request is kept."""
-    docs = [_read(index, request, taxonomy) for index, request in enumerate(requests)]
+    vectors = word_vectors.load()
+    docs = [_read(index, request, taxonomy, vectors) for index, request in enumerate(requests)]
     docs.sort(key=lambda doc: doc.conversation_id)
     for position, doc in enumerate(docs):
         doc.position = position
     themes: dict[int, ThemeResult] = {}
     if docs:
-        space, word_rows, names = _space(docs)
+        space, word_rows, names = _space(docs, vectors)
         for doc in docs:  # vectorised: what only the vectors needed can go
-            doc.content, doc.terms, doc.support_terms = [], [], []
+            doc.content, doc.terms, doc.support_terms, doc.meaning_words = [], [], [], []
         taken: set[str] = {entry.signature for entry in taxonomy.vocabulary}
         grouped = grouped_by_type(space, [doc.final_type for doc in docs], similarity_threshold, _ABSORBING_FAMILY)
         del space
