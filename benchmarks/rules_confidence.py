@@ -2,10 +2,10 @@
 
     python benchmarks/rules_confidence.py
 
-Reads only the calibration sets — the labelled bundled sample and the two hand-written dev sets
+Reads only the calibration sets — the labelled bundled sample and the three hand-written dev sets
 (``data/dev_written_*``) — never a holdout. For each stage it fits an isotonic regression of "the rules' type
 is right" on ``classifier.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
-stage 2 against ``type``), each set weighted equally (the sample has five times the dev sets' labels), and
+stage 2 against ``type``), each set weighted equally (the sample has several times the dev sets' labels), and
 prints the curve as the constant to paste into ``classifier.py``. Then it prints each set's reliability table
 with the shipped curve.
 """
@@ -29,6 +29,7 @@ CALIBRATION_SETS = {
     "sample": (settings.SAMPLE_CONVERSATIONS, DATA / "sample_labels.jsonl"),
     "dev_written_tallybird": (DATA / "dev_written_tallybird" / "conversations.jsonl", DATA / "dev_written_tallybird" / "labels.jsonl"),
     "dev_written_stallfront": (DATA / "dev_written_stallfront" / "conversations.jsonl", DATA / "dev_written_stallfront" / "labels.jsonl"),
+    "dev_written_billfold": (DATA / "dev_written_billfold" / "conversations.jsonl", DATA / "dev_written_billfold" / "labels.jsonl"),
 }
 MIN_STEP_WEIGHT = 0.02
 """Steps of the isotonic curve holding less than this share of the weight are merged into the next one."""

@@ -181,10 +181,10 @@ last cut-off it is ``low`` (wrong about as often as right, or more)."""
 RULES_CONFIDENCE_CURVES: dict[str, tuple[tuple[float, float], ...]] = {
     # stage -> (raw score from which, probability) steps, increasing. Isotonic regression of "the rules' type
     # is right" on ``rules_raw_confidence``, fitted once by ``benchmarks/rules_confidence.py`` on the labelled
-    # bundled sample and the two hand-written dev sets (never the holdouts); stage 1 against the labels'
+    # bundled sample and the three hand-written dev sets (never the holdouts); stage 1 against the labels'
     # stage-1 type, stage 2 against the final type.
-    "stage1": ((0.0, 0.514), (1.0, 0.715), (2.0, 0.865), (5.0, 0.914), (5.5, 0.97)),
-    "stage2": ((0.0, 0.541), (0.5, 0.562), (1.0, 0.674), (2.0, 0.782), (6.75, 0.951), (9.5, 0.97)),
+    "stage1": ((0.0, 0.46), (1.0, 0.738), (1.75, 0.864), (2.75, 0.896), (5.5, 0.97)),
+    "stage2": ((0.0, 0.44), (1.0, 0.613), (2.0, 0.79), (6.75, 0.943), (9.5, 0.97), (11.75, 0.97)),
 }
 
 
