@@ -2,7 +2,7 @@
 
     python benchmarks/rules_confidence.py
 
-Reads only the calibration sets — the labelled bundled sample and the three hand-written dev sets
+Reads only the calibration sets — the labelled bundled sample and every hand-written dev set
 (``data/dev_written_*``) — never a holdout. For each stage it fits an isotonic regression of "the rules' type
 is right" on ``classifier.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
 stage 2 against ``type``), each set weighted equally (the sample has several times the dev sets' labels), and
@@ -22,14 +22,13 @@ from feedback_assets.calibration import format_reliability, read_conversations, 
 from feedback_assets.domain.quality import assess as quality
 from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
+from feedback_assets.evaluation import DEV_DIRS
 from feedback_assets.engines.offline.classifier import assess, calibrated_probability, rules_raw_confidence
 
 DATA = settings.PACKAGE_DIR / "data"
 CALIBRATION_SETS = {
     "sample": (settings.SAMPLE_CONVERSATIONS, DATA / "sample_labels.jsonl"),
-    "dev_written_tallybird": (DATA / "dev_written_tallybird" / "conversations.jsonl", DATA / "dev_written_tallybird" / "labels.jsonl"),
-    "dev_written_stallfront": (DATA / "dev_written_stallfront" / "conversations.jsonl", DATA / "dev_written_stallfront" / "labels.jsonl"),
-    "dev_written_billfold": (DATA / "dev_written_billfold" / "conversations.jsonl", DATA / "dev_written_billfold" / "labels.jsonl"),
+    **{folder.name: (folder / "conversations.jsonl", folder / "labels.jsonl") for folder in DEV_DIRS},
 }
 MIN_STEP_WEIGHT = 0.02
 """Steps of the isotonic curve holding less than this share of the weight are merged into the next one."""

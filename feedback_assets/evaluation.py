@@ -52,6 +52,8 @@ from feedback_assets.sources.jsonl import JsonlSource
 SAMPLE_LABELS = settings.PACKAGE_DIR / "data" / "sample_labels.jsonl"
 HOLDOUT_DIRS = sorted((settings.PACKAGE_DIR / "data").glob("holdout*"))
 """Every bundled holdout: other products than the sample's, each scored with an empty taxonomy."""
+DEV_DIRS = sorted((settings.PACKAGE_DIR / "data").glob("dev_written_*"))
+"""The bundled hand-written development sets: for tuning (never scored by default)."""
 
 
 @dataclass

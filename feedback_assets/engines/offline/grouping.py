@@ -5,9 +5,9 @@ of what they mean, and a sparse vector of support's reply. How those vectors are
 the caller's business (``themer``), so better features can come without touching the grouping; ``Rows``
 keeps a sparse and a dense part side by side so every sum below covers both.
 
-Similarity of two conversations is the dot product of their customer vectors (words and meaning), mixed with
-the dot product of their support vectors when both have a reply (``SUPPORT_WEIGHT``). Because that is bilinear, a group can be
-summarised by three sums — customer vectors of all members (``C``), customer vectors of members with a reply
+Similarity of two conversations is the dot product of their customer vectors (words and meaning), mixed
+with the dot product of their support vectors when both have a reply (``SUPPORT_WEIGHT``). Because that is
+bilinear, a group can be summarised by three sums — customer vectors of all members (``C``), customer vectors of members with a reply
 (``H``), support vectors (``S``) — and the total similarity of every pair across two groups is exact without
 visiting a single pair::
 

@@ -175,10 +175,11 @@ def _proper_nouns(text: str) -> set[str]:
     return capitalised - lowercase
 
 
-def _content_words(text: str) -> list[tuple[str, str]]:
-    """(word, stem) of the words that can say what a message is about: no filler, no numbers, no words
-    without a Latin letter (they cannot appear in a snake_case name); everyday synonyms share a stem."""
-    return [(word, term) for word in words(text) if (term := _content_stem(word))]
+def _content_words(tokens: Iterable[str]) -> list[tuple[str, str]]:
+    """(word, stem) of the words (``words(text)``) that can say what a message is about: no filler, no
+    numbers, no words without a Latin letter (they cannot appear in a snake_case name); everyday synonyms
+    share a stem."""
+    return [(word, term) for word in tokens if (term := _content_stem(word))]
 
 
 @lru_cache(maxsize=65536)
@@ -198,7 +199,7 @@ def _reply_terms(support_messages: Sequence[str]) -> list[str]:
     removed)."""
     terms: list[str] = []
     for reply in human_replies(support_messages):
-        terms += _with_pairs([word_stem for _, word_stem in _content_words(without_letter_furniture(reply))])
+        terms += _with_pairs([word_stem for _, word_stem in _content_words(words(without_letter_furniture(reply)))])
     return terms
 
 
@@ -207,13 +208,14 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy, vectors: wor
     body = without_letter_furniture(without_instructions(conversation.body))
     text = " ".join(filter(None, (without_instructions(conversation.subject or ""), body)))
     index = StemIndex.of(text)
+    tokens = words(text)
     proper = _proper_nouns(text)
     surface: dict[str, str] = {}
     first_position: dict[str, int] = {}
     content: list[str] = []
     proper_stems: set[str] = set()
     # Symptom words name the suffix, not the feature.
-    for word, word_stem in _content_words(text):
+    for word, word_stem in _content_words(tokens):
         if word_stem in SYMPTOM_STEMS:
             continue
         surface.setdefault(word_stem, word)
@@ -237,7 +239,7 @@ def _read(position: int, request: ThemeRequest, taxonomy: Taxonomy, vectors: wor
         proper=frozenset(proper_stems),
         terms=terms,
         support_terms=_reply_terms(conversation.support_messages),
-        meaning_words=vectors.ids(word for word in words(text) if word not in _FILLER and not word.isdigit()),
+        meaning_words=vectors.ids(word for word in tokens if word not in _FILLER and not word.isdigit()),
         vocabulary=taxonomy.match_vocabulary(index, request.final_type),
         placement=taxonomy.place(index),
         symptoms=symptoms,
@@ -254,15 +256,19 @@ def _space(docs: Sequence[_Doc], vectors: word_vectors.WordVectors) -> tuple[Spa
         [PHRASE_WEIGHT if " " in name else SYMPTOM_WEIGHT if name.startswith("__") else 1.0 for name in names]
     )
     similarity_words = _shared_part(word_rows @ diags(column_weights))
+    words_share = 1 - MEANING_WEIGHT  # the rest is the meaning vectors'
     char_source = [" ".join(doc.surface[term] for term in doc.content) for doc in docs]
     if any(char_source):
         char_vectoriser = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
         )
         char_rows = _shared_part(char_vectoriser.fit_transform(char_source))
-        customer = hstack([similarity_words * np.sqrt(WORD_WEIGHT), char_rows * np.sqrt(1 - WORD_WEIGHT)])
+        customer = hstack([
+            similarity_words * np.sqrt(WORD_WEIGHT * words_share),
+            char_rows * np.sqrt((1 - WORD_WEIGHT) * words_share),
+        ])
     else:
-        customer = similarity_words
+        customer = similarity_words * np.sqrt(words_share)
     support = csr_matrix((len(docs), 1))
     replied = [doc for doc in docs if doc.support_terms]
     if len(replied) >= 2:
@@ -282,8 +288,7 @@ def _space(docs: Sequence[_Doc], vectors: word_vectors.WordVectors) -> tuple[Spa
     has_support = np.asarray(support.getnnz(axis=1) > 0)
     meaning = word_vectors.meaning_rows([doc.meaning_words for doc in docs], vectors)
     meaning *= np.float32(np.sqrt(MEANING_WEIGHT))
-    space = Space((customer * np.sqrt(1 - MEANING_WEIGHT)).tocsr(), support, has_support, meaning)
-    return space, word_rows, names
+    return Space(customer.tocsr(), support, has_support, meaning), word_rows, names
 
 
 def _shared_part(rows: csr_matrix) -> csr_matrix:

@@ -3,8 +3,8 @@
 Two customers report one issue in different words ("the PDF is blank" / "the attachment opens empty"); word
 overlap cannot see that, a vector per word can. The bundled vectors (``data/word_vectors/``: 21,719 whole
 English words × 256 dimensions, int8 with a scale per word, 5 MB) were distilled from the sentence model
-all-MiniLM-L6-v2 with model2vec (``scripts/make_word_vectors.py`` says how; the NOTICE there gives the
-licences). Looking a word up needs only NumPy: no model runs at classification time.
+all-MiniLM-L6-v2 with model2vec (``scripts/make_word_vectors.py`` says how; the folder's README gives the
+provenance and licence). Looking a word up needs only NumPy: no model runs at classification time.
 
 ``meaning_rows`` turns a run's messages into one unit vector each: the mean of its words' vectors weighted by
 how rare each word is in the run (a word every message uses says nothing about which issue it is), minus the
@@ -16,7 +16,6 @@ Pure: no Dagster.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfTransformer, strip_accents_unicode
 
 VECTORS_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "word_vectors"
 
@@ -45,15 +45,10 @@ class WordVectors:
         for token in tokens:
             row = self.words.get(token)
             if row is None and not token.isascii():
-                row = self.words.get(_without_accents(token))
+                row = self.words.get(strip_accents_unicode(token))
             if row is not None:
                 found.append(row)
         return found
-
-
-@lru_cache(maxsize=65536)
-def _without_accents(token: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", token) if unicodedata.category(c) != "Mn")
 
 
 @lru_cache(maxsize=4)
@@ -78,10 +73,8 @@ def meaning_rows(messages: Sequence[Sequence[int]], vectors: WordVectors) -> np.
         (np.ones(len(columns), dtype=np.float32), columns, pointers), shape=(n, len(vectors.words))
     )
     counts.sum_duplicates()
-    documents = np.bincount(counts.indices, minlength=counts.shape[1])
-    # Smoothed inverse document frequency, as scikit-learn's TfidfVectorizer computes it.
-    rarity = (np.log((1 + n) / (1 + documents)) + 1).astype(np.float32)
-    rows = np.asarray(counts.multiply(rarity[None, :]).tocsr() @ vectors.vectors, dtype=np.float32)
+    weighted = TfidfTransformer(norm=None).fit_transform(counts)  # counts × smoothed inverse document frequency
+    rows = np.asarray(weighted @ vectors.vectors, dtype=np.float32)
     known = _to_unit(rows)
     if known.sum() >= 2:
         # In place: a run of 200,000 messages has 200 MB of these rows, so no copy of them is made.
