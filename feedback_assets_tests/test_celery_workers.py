@@ -4,7 +4,7 @@ Dagster's own storage.
 
 One scenario, in order (each step needs the previous one's state, so it is one test):
 
-1. six pending runs → the sensor launches them; all succeed with the reference counts and content (an
+1. three pending runs → the sensor launches them; all succeed with the reference counts and content (an
    in-process run of the same input) and every blocking check passed; steps ran on both workers; the ``llm``
    pool (limit 1 here) never had two model-calling steps in progress at once, while other steps overlapped;
 2. the worker process executing a run's ``classifications`` step is killed (SIGKILL) → the run fails naming
@@ -40,7 +40,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
 BROKER_ADMIN = "pyamqp://guest:guest@127.0.0.1:5672//"
 REQUIRE_RABBITMQ = os.environ.get("FEEDBACK_REQUIRE_RABBITMQ", "") == "1"
 CONVERSATIONS = 600
-PENDING_RUNS = 6
+PENDING_RUNS = 3  # enough to keep both workers busy at once; each run is 14 Celery tasks
 LLM_POOL_LIMIT = 1
 TABLES = {
     # What each table's rows say, independent of the run (story ids differ per run).
@@ -306,7 +306,7 @@ def test_pending_runs_spread_over_two_celery_workers_and_survive_a_killed_worker
     deployment.start("daemon", str(Path(sys.executable).with_name("dagster-daemon")), "run",
                      "-m", "feedback_assets.definitions")
 
-    # 1. Six pending runs, launched by the pending_runs sensor, spread over both workers.
+    # 1. Three pending runs, launched by the pending_runs sensor, spread over both workers.
     pending = _create_pending(deployment, PENDING_RUNS)
     instance = _instance(deployment)
     finished = _wait_for_dagster_runs(instance, pending, timeout=420)
