@@ -35,7 +35,7 @@ def engine() -> OfflineEngine:
 def test_satisfies_the_engine_protocol():
     engine = build_engine("offline")
     assert isinstance(engine, Engine)
-    assert (engine.name, engine.prompt_version) == ("offline", "offline-rules-5")
+    assert (engine.name, engine.prompt_version) == ("offline", "offline-rules-6")
     assert engine.classification_model is None and engine.theme_model is None
     assert engine.review_story("x_fails", []) is None
 

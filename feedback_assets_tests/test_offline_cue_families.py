@@ -129,7 +129,7 @@ def test_families_partition_the_type_cues_and_ablation_names_are_checked():
 
 
 def test_rules_version_is_bumped():
-    assert PROMPT_VERSION == "offline-rules-5"
+    assert PROMPT_VERSION == "offline-rules-6"
 
 
 # Phrasings of the sample generator's pools, and rules that only fit the shift-scheduling sample.

@@ -32,6 +32,7 @@ from typing import Protocol, Sequence
 
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
 from feedback_assets.domain.resolution import detect_resolution
+from feedback_assets.domain.asides import first_request
 from feedback_assets.domain.text import truncate, without_instructions
 from feedback_assets.domain.vocabulary import EMPTY_VOCABULARY, ProductVocabulary
 from feedback_assets.engines.offline.cues import (
@@ -319,8 +320,9 @@ def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
 
 
 def customer_text(conversation: Conversation) -> str:
-    """The opening message as the analysis reads it: subject + body, instruction-like sentences removed."""
-    return without_instructions(" ".join(filter(None, (conversation.subject, conversation.body))))
+    """The opening message as the analysis reads it: subject + body, instruction-like sentences removed, up to
+    an unrelated second request (``asides``: the conversation is typed by its first one)."""
+    return first_request(without_instructions(" ".join(filter(None, (conversation.subject, conversation.body)))))
 
 
 def _signal_labels(cues: list[Cue], text: str) -> list[str]:

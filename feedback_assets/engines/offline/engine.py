@@ -5,7 +5,7 @@ Types come from generic language cues (``cues``) read against the run's product 
 replies and the resolution signal (``classifier``), themes from the taxonomy's vocabulary and within-run
 grouping (``themer``). A per-product type model fitted on labels (``feedback_assets.calibration``), stored as
 ``<taxonomy stem>.model.json`` beside the taxonomy, is used when present: it then decides each type and its
-probability, and ``prompt_version`` names it (``offline-rules-5+model-<hash8>``).
+probability, and ``prompt_version`` names it (``offline-rules-6+model-<hash8>``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from feedback_assets.engines.base import EngineResult
 from feedback_assets.engines.offline import classifier, themer
 from feedback_assets.engines.offline.cues import type_cue_set
 
-PROMPT_VERSION = "offline-rules-5"  # bump when the rules change: rows record which rules made them
+PROMPT_VERSION = "offline-rules-6"  # bump when the rules change: rows record which rules made them
 ABLATIONS = ("shape", "resolution", "vocabulary")
 """Parts besides the cue families that ``disabled=`` can switch off (for the ablation benchmark)."""
 
