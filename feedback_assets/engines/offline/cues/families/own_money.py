@@ -38,7 +38,10 @@ OWN_MONEY = cue_family(
         3.0,
         r"(?:nonprofit|non-profit|charity|student|education(?:al)?|startup|annual|yearly|loyalty) discount|"
         r"discount (?:on|for|to) (?:my|our|the) (?:plan|subscription|renewal|account|licen[cs]es?|seats?)|"
-        r"(?:get|give|offer|any) (?:me |us )?(?:a )?discount",
+        # The customer's own discount: one they get, or the vendor gives or offers them ("do you offer a
+        # discount"); "when I give a discount" is a discount the customer gives their clients, a feature.
+        r"(?:get|any) (?:me |us )?(?:a )?discount|(?:give|offer) (?:me|us) (?:a )?discount|"
+        r"you (?:\w+ )?offer (?:a |any )?discount",
         topical=True,
     ),
     weighted_cues(0.5, r"discount|coupon|promo code", topical=True),
