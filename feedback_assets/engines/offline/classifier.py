@@ -184,8 +184,8 @@ RULES_CONFIDENCE_CURVES: dict[str, tuple[tuple[float, float], ...]] = {
     # is right" on ``rules_raw_confidence``, fitted once by ``benchmarks/rules_confidence.py`` on the labelled
     # bundled sample and the three hand-written dev sets (never the holdouts); stage 1 against the labels'
     # stage-1 type, stage 2 against the final type.
-    "stage1": ((0.0, 0.46), (1.0, 0.738), (1.75, 0.864), (2.75, 0.896), (5.5, 0.97)),
-    "stage2": ((0.0, 0.44), (1.0, 0.613), (2.0, 0.79), (6.75, 0.943), (9.5, 0.97), (11.75, 0.97)),
+    "stage1": ((0.0, 0.46), (1.0, 0.759), (1.75, 0.878), (2.75, 0.897), (5.5, 0.97)),
+    "stage2": ((0.0, 0.448), (1.0, 0.64), (2.0, 0.792), (6.75, 0.943), (9.5, 0.97), (11.75, 0.97)),
 }
 
 
