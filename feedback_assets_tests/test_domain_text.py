@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from feedback_assets.domain.symptoms import detect_symptoms
 from feedback_assets.domain.text import (
     PhraseIndex,
     StemIndex,
-    detect_symptoms,
     fold_synonym,
     phrase_stems,
     stem,

@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import Collection, Iterable, Mapping, Protocol, Sequence
 
 from feedback_assets.domain.models import SIGNATURE_MAX_CHARS, SIGNATURE_PATTERN
-from feedback_assets.domain.text import HOW_TO_SYMPTOM, StemIndex, main_symptom, stem
+from feedback_assets.domain.symptoms import HOW_TO_SYMPTOM, main_symptom
+from feedback_assets.domain.text import StemIndex, stem
 
 
 class KnownIssue(Protocol):

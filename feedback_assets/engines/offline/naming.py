@@ -26,16 +26,14 @@ from scipy.sparse import csr_matrix
 from feedback_assets.domain.models import ThemeResult
 from feedback_assets.domain.signatures import is_near_duplicate, normalise_signature, signature_problem
 from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
-from feedback_assets.domain.text import (
+from feedback_assets.domain.symptoms import (
     FAILS_SYMPTOM,
     FEATURE_REQUEST_SYMPTOM,
     HOW_TO_SYMPTOM,
     Symptom,
     most_common_symptom,
-    stem,
-    stems,
-    truncate,
 )
+from feedback_assets.domain.text import stem, stems, truncate
 from feedback_assets.domain.titles import story_title
 
 UNMAPPED_AREA = "unmapped"

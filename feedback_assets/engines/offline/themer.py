@@ -48,12 +48,10 @@ from feedback_assets.domain.models import ThemeOutcome, ThemeRequest, ThemeResul
 from feedback_assets.domain.resolution import human_replies
 from feedback_assets.domain.signatures import GENERIC_WORDS
 from feedback_assets.domain.taxonomy import Placement, Taxonomy, VocabularyMatch
+from feedback_assets.domain.symptoms import SYMPTOM_STEMS, Symptom, detect_symptoms
 from feedback_assets.domain.text import (
     FUNCTION_WORDS,
-    SYMPTOM_STEMS,
     StemIndex,
-    Symptom,
-    detect_symptoms,
     fold_synonym,
     WORD_PATTERN,
     stem,
