@@ -7,7 +7,7 @@ and adds the resolution support's replies describe (``domain.resolution``): a re
 billing, a docs link or "not a bug" to a how-to question, a confirmed bug to a product issue; the
 customer's cues for other types then count half, since support knows what the cause was.
 Instruction-like sentences are dropped before scoring (``domain.text``), so text addressed to a classifier
-changes nothing. A topical cue (one naming a thing: invoice, plan, password) whose matched words are all the
+changes nothing, and so is an unrelated second request after the first (``domain.asides``). A topical cue (one naming a thing: invoice, plan, password) whose matched words are all the
 run's product vocabulary (``domain.vocabulary``) is dropped: in an invoicing app "invoice" is no evidence of
 a billing question.
 
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol, Sequence
 
+from feedback_assets.domain.asides import first_request
 from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1Result, Stage2Result
 from feedback_assets.domain.resolution import detect_resolution
-from feedback_assets.domain.asides import first_request
 from feedback_assets.domain.text import truncate, without_instructions
 from feedback_assets.domain.vocabulary import EMPTY_VOCABULARY, ProductVocabulary
 from feedback_assets.engines.offline.cues import (
