@@ -1,4 +1,4 @@
-"""Fit the offline rules' confidence calibration (``classifier.RULES_CONFIDENCE_CURVES``) and print it.
+"""Fit the offline rules' confidence calibration (``confidence.RULES_CONFIDENCE_CURVES``) and print it.
 
     python benchmarks/rules_confidence.py
 
@@ -6,7 +6,7 @@ Reads only the calibration sets — the labelled bundled sample and every hand-w
 (``data/dev_written_*``) — never a holdout. For each stage it fits an isotonic regression of "the rules' type
 is right" on ``classifier.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
 stage 2 against ``type``), each set weighted equally (the sample has several times the dev sets' labels), and
-prints the curve as the constant to paste into ``classifier.py``. Then it prints each set's reliability table
+prints the curve as the constant to paste into ``engines/offline/confidence.py``. Then it prints each set's reliability table
 with the shipped curve.
 """
 
@@ -23,7 +23,8 @@ from feedback_assets.domain.quality import assess as quality
 from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
 from feedback_assets.evaluation import DEV_DIRS
-from feedback_assets.engines.offline.classifier import assess, calibrated_probability, rules_raw_confidence
+from feedback_assets.engines.offline.classifier import assess, rules_raw_confidence
+from feedback_assets.engines.offline.confidence import calibrated_probability
 
 DATA = settings.PACKAGE_DIR / "data"
 CALIBRATION_SETS = {

@@ -25,7 +25,7 @@ from feedback_assets.calibration import (
 from feedback_assets.cli import main as cli_main
 from feedback_assets.domain.classify import classify_conversations
 from feedback_assets.domain.models import Conversation
-from feedback_assets.engines.offline import OfflineEngine, classifier
+from feedback_assets.engines.offline import OfflineEngine, classifier, confidence
 from feedback_assets.engines.offline.engine import PROMPT_VERSION
 from feedback_assets.storage import make_engine, replace_partition, upgrade
 from feedback_assets_tests.storage_rows import classification, conversation as conversation_row, insert_run
@@ -309,20 +309,20 @@ def test_the_reliability_table_has_one_row_per_bin():
 
 
 def test_rules_confidence_is_a_calibrated_probability_mapped_by_documented_cutoffs():
-    for stage, curve in classifier.RULES_CONFIDENCE_CURVES.items():
+    for stage, curve in confidence.RULES_CONFIDENCE_CURVES.items():
         starts = [start for start, _ in curve]
         probabilities = [p for _, p in curve]
         assert starts == sorted(starts) and starts[0] == 0.0
         assert probabilities == sorted(probabilities) and 0 < probabilities[0] and probabilities[-1] < 1
-    assert classifier.confidence_level(0.95) == "high"
-    assert classifier.confidence_level(classifier.CONFIDENCE_CUTOFFS[0][1]) == "high"
-    assert classifier.confidence_level(0.6) == "medium"
-    assert classifier.confidence_level(0.3) == "low"
+    assert confidence.confidence_level(0.95) == "high"
+    assert confidence.confidence_level(confidence.CONFIDENCE_CUTOFFS[0][1]) == "high"
+    assert confidence.confidence_level(0.6) == "medium"
+    assert confidence.confidence_level(0.3) == "low"
     engine = OfflineEngine(model=False)
     clear = classifier.assess(_conversation("a", "The app crashes every time I open it, error 500, broken since the update."), engine.rules)
     vague = classifier.assess(_conversation("b", "Hello, a quick note about the weekly summary email we get."), engine.rules)
     assert clear.reading1.probability > vague.reading1.probability
-    assert clear.stage1.confidence == classifier.confidence_level(clear.reading1.probability)
+    assert clear.stage1.confidence == confidence.confidence_level(clear.reading1.probability)
     assert len(clear.reading1.features) == len(classifier.FEATURES)
 
 

@@ -17,15 +17,14 @@ message's shape and support's resolution count.
 
 Every stage's reading comes with a probability that it is right (``Reading.probability``): without a model,
 the rules' score margin mapped through a calibration curve fitted once on labelled sets
-(``RULES_CONFIDENCE_CURVES``); with one, the model's predicted probability. ``confidence_level`` turns it into
-the contract's high / medium / low by ``CONFIDENCE_CUTOFFS``. ``features`` is the vector a model reads: the
+(``confidence``); with one, the model's predicted probability. ``confidence.confidence_level`` turns it into
+the contract's high / medium / low. ``features`` is the vector a model reads: the
 rules' own scores and a few text features (``FEATURES`` names them).
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol, Sequence
@@ -35,6 +34,7 @@ from feedback_assets.domain.models import Conversation, ResolutionSignal, Stage1
 from feedback_assets.domain.resolution import detect_resolution
 from feedback_assets.domain.text import truncate, without_instructions
 from feedback_assets.domain.vocabulary import EMPTY_VOCABULARY, ProductVocabulary
+from feedback_assets.engines.offline.confidence import calibrated_probability, confidence_level
 from feedback_assets.engines.offline.cues import (
     TYPE_CUE_SET,
     CueSet,
@@ -175,20 +175,6 @@ class TypeScores:
 
 
 # --- confidence ------------------------------------------------------------------------------------------------
-CONFIDENCE_CUTOFFS: tuple[tuple[str, float], ...] = (("high", 0.80), ("medium", 0.55))
-"""Probability from which a reading is ``high`` (right about 4 times in 5 or more), else ``medium``; below the
-last cut-off it is ``low`` (wrong about as often as right, or more)."""
-
-RULES_CONFIDENCE_CURVES: dict[str, tuple[tuple[float, float], ...]] = {
-    # stage -> (raw score from which, probability) steps, increasing. Isotonic regression of "the rules' type
-    # is right" on ``rules_raw_confidence``, fitted once by ``benchmarks/rules_confidence.py`` on the labelled
-    # bundled sample and the three hand-written dev sets (never the holdouts); stage 1 against the labels'
-    # stage-1 type, stage 2 against the final type.
-    "stage1": ((0.0, 0.46), (1.0, 0.759), (1.75, 0.878), (2.75, 0.897), (5.5, 0.97)),
-    "stage2": ((0.0, 0.448), (1.0, 0.64), (2.0, 0.792), (6.75, 0.943), (9.5, 0.97), (11.75, 0.97)),
-}
-
-
 def rules_raw_confidence(scores: TypeScores, *, confirmed: bool = False) -> float:
     """How strongly the rules' scores back their type, on one axis the calibration curve maps to a
     probability: the margin of the best type over the next (0 when no cue fired and the message's shape
@@ -196,21 +182,6 @@ def rules_raw_confidence(scores: TypeScores, *, confirmed: bool = False) -> floa
     top = scores.ranked[0][1]
     raw = scores.margin if top > 0 else 0.0
     return raw + (RESOLUTION_WEIGHT if confirmed else 0.0)
-
-
-def calibrated_probability(raw: float, stage: str) -> float:
-    """``raw`` (``rules_raw_confidence``) through the stage's shipped calibration curve."""
-    curve = RULES_CONFIDENCE_CURVES[stage]
-    position = bisect_right([start for start, _ in curve], raw) - 1
-    return curve[max(position, 0)][1]
-
-
-def confidence_level(probability: float) -> str:
-    """The contract's high / medium / low for a probability, by ``CONFIDENCE_CUTOFFS``."""
-    for level, cutoff in CONFIDENCE_CUTOFFS:
-        if probability >= cutoff:
-            return level
-    return "low"
 
 
 # --- features a type model reads -----------------------------------------------------------------------------
