@@ -6,7 +6,8 @@ Reads only the calibration sets — the labelled bundled sample and every hand-w
 (``data/dev_written_*``) — never a holdout. For each stage it fits an isotonic regression of "the rules' type
 is right" on ``classifier.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
 stage 2 against ``type``), each set weighted equally (the sample has several times the dev sets' labels), and
-prints the curve as the constant to paste into ``engines/offline/confidence.py``. Then it prints each set's reliability table
+prints the curve as the constant to paste into ``engines/offline/confidence.py``. Then it prints each set's
+reliability table
 with the shipped curve.
 """
 
@@ -22,14 +23,14 @@ from feedback_assets.calibration import format_reliability, read_conversations, 
 from feedback_assets.domain.quality import assess as quality
 from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
-from feedback_assets.evaluation import DEV_DIRS
+from feedback_assets.evaluation import DEV_DIRS, labelled_set_files
 from feedback_assets.engines.offline.classifier import assess, rules_raw_confidence
 from feedback_assets.engines.offline.confidence import calibrated_probability
 
 DATA = settings.PACKAGE_DIR / "data"
 CALIBRATION_SETS = {
     "sample": (settings.SAMPLE_CONVERSATIONS, DATA / "sample_labels.jsonl"),
-    **{folder.name: (folder / "conversations.jsonl", folder / "labels.jsonl") for folder in DEV_DIRS},
+    **{folder.name: labelled_set_files(folder) for folder in DEV_DIRS},
 }
 MIN_STEP_WEIGHT = 0.02
 """Steps of the isotonic curve holding less than this share of the weight are merged into the next one."""

@@ -31,7 +31,7 @@ from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
 from feedback_assets.engines.offline.cues import FAMILY_NAMES
 from feedback_assets.engines.offline.engine import ABLATIONS
-from feedback_assets.evaluation import DEV_DIRS, SAMPLE_LABELS, read_labels
+from feedback_assets.evaluation import DEV_DIRS, SAMPLE_LABELS, labelled_set_files, read_labels
 from feedback_assets.sources.jsonl import JsonlSource
 
 DATA = settings.PACKAGE_DIR / "data"
@@ -39,10 +39,7 @@ BUNDLED = {
     "sample": (settings.SAMPLE_CONVERSATIONS, SAMPLE_LABELS),
     "inkwell": (DATA / "holdout" / "conversations.jsonl", DATA / "holdout" / "labels.jsonl"),
     "ledgerly": (DATA / "holdout_ledgerly" / "conversations.jsonl", DATA / "holdout_ledgerly" / "labels.jsonl"),
-    **{
-        folder.name.removeprefix("dev_written_"): (folder / "conversations.jsonl", folder / "labels.jsonl")
-        for folder in DEV_DIRS
-    },
+    **{folder.name.removeprefix("dev_written_"): labelled_set_files(folder) for folder in DEV_DIRS},
 }
 VARIANTS = ("all", *(f"-{name}" for name in FAMILY_NAMES), *(f"-{name}" for name in ABLATIONS))
 

@@ -260,7 +260,8 @@ def format_evaluation(result: Evaluation, min_group_size: int = DEFAULT_MIN_GROU
     return "\n".join(lines)
 
 
-def _holdout_files(folder: Path) -> tuple[Path, Path] | None:
+def labelled_set_files(folder: Path) -> tuple[Path, Path] | None:
+    """(conversations, labels) JSONL files of a labelled set's folder (holdout or dev), or None."""
     conversations = sorted(p for p in folder.glob("*.jsonl") if "label" not in p.name)
     labels = sorted(folder.glob("*label*.jsonl"))
     return (conversations[0], labels[0]) if conversations and labels else None
@@ -315,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         for folder in [] if args.no_holdout else (args.holdout or HOLDOUT_DIRS):
-            files = _holdout_files(folder) if folder.is_dir() else None
+            files = labelled_set_files(folder) if folder.is_dir() else None
             if files is None:
                 print(f"evaluate: {folder} holds no conversations and labels JSONL files", file=sys.stderr)
                 return 2

@@ -21,11 +21,12 @@ import re
 
 _ASIDE_START = re.compile(
     r"(?:^|(?<=[.!?\n:;)]))\s*(?:\(?\d[.)]\s*)?(?:and\s+|oh,?\s+|ah,?\s+)?(?:"
-    r"(?:also|and),?\s+(?:while\s+i'?m\s+(?:here|at\s+it)|(?:a\s+)?(?:quick|small|side|different|"
-    r"separate|unrelated|other)\s+(?:one|question|thing))"
-    r"|while\s+i'?m\s+(?:here|at\s+it)"
+    r"(?:also|and),?\s+(?:a\s+)?(?:quick|small|side|different|separate|unrelated|other)\s+"
+    r"(?:one|question|thing)"
+    r"|(?:(?:also|and),?\s+)?while\s+i'?m\s+(?:here|at\s+it)"
     r"|separately|unrelated(?:ly)?|on\s+(?:an)?other\s+note|on\s+a\s+(?:different|separate|side)\s+note"
-    r"|(?:a\s+|my\s+)?(?:second|another|other|different|separate|unrelated|last)\s+(?:question|thing|issue|request|point)"
+    r"|(?:a\s+|my\s+)?(?:second|another|other|different|separate|unrelated|last)\s+"
+    r"(?:question|thing|issue|request|point)"
     r"|one\s+more\s+(?:thing|question)|one\s+last\s+(?:thing|question)|(?:a\s+)?quick\s+(?:side\s+)?question"
     r"|p\.\s?s\.?|ps:|btw|by\s+the\s+way"
     r"|otra\s+pregunta|aparte|autre\s+question|par\s+ailleurs|andere\s+frage|außerdem\s+noch|outra\s+pergunta"

@@ -7,9 +7,9 @@ and adds the resolution support's replies describe (``domain.resolution``): a re
 billing, a docs link or "not a bug" to a how-to question, a confirmed bug to a product issue; the
 customer's cues for other types then count half, since support knows what the cause was.
 Instruction-like sentences are dropped before scoring (``domain.text``), so text addressed to a classifier
-changes nothing, and so is an unrelated second request after the first (``domain.asides``). A topical cue (one naming a thing: invoice, plan, password) whose matched words are all the
-run's product vocabulary (``domain.vocabulary``) is dropped: in an invoicing app "invoice" is no evidence of
-a billing question.
+changes nothing, and so is an unrelated second request after the first (``domain.asides``). A topical cue
+(one naming a thing: invoice, plan, password) whose matched words are all the run's product vocabulary
+(``domain.vocabulary``) is dropped: in an invoicing app "invoice" is no evidence of a billing question.
 
 ``Rules`` carries what a classification reads besides the conversation — the run's product vocabulary, an
 optional per-product type model (``feedback_assets.calibration``), and for ablation the cue set and whether the
@@ -293,7 +293,8 @@ def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
 def customer_text(conversation: Conversation) -> str:
     """The opening message as the analysis reads it: subject + body, instruction-like sentences removed, up to
     an unrelated second request (``asides``: the conversation is typed by its first one)."""
-    return first_request(without_instructions(" ".join(filter(None, (conversation.subject, conversation.body)))))
+    opening = " ".join(filter(None, (conversation.subject, conversation.body)))
+    return first_request(without_instructions(opening))
 
 
 def _signal_labels(cues: list[Cue], text: str) -> list[str]:

@@ -7,9 +7,9 @@ keeps a sparse and a dense part side by side so every sum below covers both.
 
 Similarity of two conversations is the dot product of their customer vectors (words and meaning), mixed
 with the dot product of their support vectors when both have a reply (``SUPPORT_WEIGHT``). Because that is
-bilinear, a group can be summarised by three sums — customer vectors of all members (``C``), customer vectors of members with a reply
-(``H``), support vectors (``S``) — and the total similarity of every pair across two groups is exact without
-visiting a single pair::
+bilinear, a group can be summarised by three sums — customer vectors of all members (``C``), customer
+vectors of members with a reply (``H``), support vectors (``S``) — and the total similarity of every pair
+across two groups is exact without visiting a single pair::
 
     Σ_{x∈A, y∈B} sim(x, y) = C_A·C_B + w (S_A·S_B − H_A·H_B)
 
@@ -62,6 +62,11 @@ _CHUNK_ROWS = 2048
 """Rows compared with all groups at once (bounds the dense row × group matrices)."""
 
 
+def _squared_norms(matrix: csr_matrix) -> np.ndarray:
+    """Each row's squared length."""
+    return np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64).ravel()
+
+
 @dataclass(frozen=True)
 class Rows:
     """Vectors as a sparse part and a dense part side by side (either may be zero-width): the dot product of
@@ -78,8 +83,7 @@ class Rows:
         return (self.sparse @ other.sparse.T).toarray() + self.dense @ other.dense.T
 
     def squared_norms(self) -> np.ndarray:
-        squared = np.asarray(self.sparse.multiply(self.sparse).sum(axis=1), dtype=np.float64).ravel()
-        return squared + np.einsum("ij,ij->i", self.dense, self.dense, dtype=np.float64)
+        return _squared_norms(self.sparse) + np.einsum("ij,ij->i", self.dense, self.dense, dtype=np.float64)
 
     def summed_by(self, indicator: csr_matrix) -> "Rows":
         """Row r of the result: the sum of these rows weighted by row r of ``indicator``."""
@@ -161,7 +165,7 @@ class GroupSums:
 
     def self_totals(self) -> np.ndarray:
         """Each group's total similarity over all ordered pairs of its members, themselves included."""
-        support = np.asarray(self.support.multiply(self.support).sum(axis=1), dtype=np.float64).ravel()
+        support = _squared_norms(self.support)
         return self.customer.squared_norms() + SUPPORT_WEIGHT * (support - self.replied.squared_norms())
 
     def extended(self, other: "GroupSums") -> "GroupSums":
