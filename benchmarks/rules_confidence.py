@@ -4,7 +4,7 @@
 
 Reads only the calibration sets — the labelled bundled sample and every hand-written dev set
 (``data/dev_written_*``) — never a holdout. For each stage it fits an isotonic regression of "the rules' type
-is right" on ``classifier.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
+is right" on ``scores.rules_raw_confidence`` (stage 1 against the labels' ``stage1_type`` where given,
 stage 2 against ``type``), each set weighted equally (the sample has several times the dev sets' labels), and
 prints the curve as the constant to paste into ``engines/offline/confidence.py``. Then it prints each set's
 reliability table
@@ -24,7 +24,8 @@ from feedback_assets.domain.quality import assess as quality
 from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
 from feedback_assets.evaluation import DEV_DIRS, labelled_set_files
-from feedback_assets.engines.offline.classifier import assess, rules_raw_confidence
+from feedback_assets.engines.offline.classifier import assess
+from feedback_assets.engines.offline.scores import TypeScores, rules_raw_confidence
 from feedback_assets.engines.offline.confidence import calibrated_probability
 
 DATA = settings.PACKAGE_DIR / "data"
@@ -76,7 +77,7 @@ def _scores(conversation, engine, *, stage):
     opening = rules.cues(text)
     links = len(URL_PATTERN.findall(text))
     if stage == 1:
-        return classifier.TypeScores.of(opening, links, text=text, use_shape=rules.use_shape)
+        return TypeScores.of(opening, links, text=text, use_shape=rules.use_shape)
     follow_ups = " ".join(without_instructions(m) for m in conversation.customer_messages).translate(
         classifier._CURLY_APOSTROPHES
     )
@@ -84,7 +85,7 @@ def _scores(conversation, engine, *, stage):
     signals = opening + [cue for cue in later if cue not in opening]
     links += len(URL_PATTERN.findall(follow_ups))
     resolution = detect_resolution(conversation.support_messages)
-    scores = classifier.TypeScores.of(
+    scores = TypeScores.of(
         signals, links, resolution=resolution, text=f"{text} {follow_ups}", use_shape=rules.use_shape
     )
     return scores, bool(resolution and resolution.suggested_type == scores.best)

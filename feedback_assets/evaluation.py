@@ -44,7 +44,7 @@ from feedback_assets.domain.stories import DEFAULT_MIN_GROUP_SIZE
 from feedback_assets.domain.taxonomy import Taxonomy, empty_taxonomy, load_taxonomy
 from feedback_assets.domain.themes import extract_themes, theme_requests
 from feedback_assets.domain.vocabulary import product_vocabulary
-from feedback_assets.engines.offline import OfflineEngine, classifier
+from feedback_assets.engines.offline import OfflineEngine, classifier, scores
 from feedback_assets.engines.offline.engine import PROMPT_VERSION
 from feedback_assets.engines.offline.themer import DEFAULT_SIMILARITY_THRESHOLD
 from feedback_assets.sources.jsonl import JsonlSource
@@ -182,7 +182,7 @@ def evaluate(
             passed, {cid: label["type"] for cid, label in labels.items()}, taxonomy=taxonomy, strict=False
         ).examples
         cross_validation = calibration.cross_validate(
-            examples, k=folds, fit=calibration.model_fitter(PROMPT_VERSION, classifier.FEATURES)
+            examples, k=folds, fit=calibration.model_fitter(PROMPT_VERSION, scores.FEATURES)
         )
     predicted_signatures = [signatures.get(row["conversation_id"]) for row in scored]
     true_groups = [labels[row["conversation_id"]].get("issue_group") for row in scored]

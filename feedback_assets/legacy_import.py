@@ -37,79 +37,37 @@ File formats (CSV with a header row, or JSONL): see ``docs/legacy_import.md``.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Sequence
 
-from sqlalchemy import Engine, String, select, update
+from sqlalchemy import Engine, select, update
 
 from feedback_assets import settings
-from feedback_assets.domain.normalize import (
-    BODY_MAX_CHARS,
-    MESSAGE_MAX_CHARS,
-    SUBJECT_MAX_CHARS,
-    clean_text,
-    html_to_text,
-)
-from feedback_assets.sources.base import to_datetime
 from feedback_assets.command_line import positive_int
-from feedback_assets.storage import count_partition, create_run, make_engine, replace_partitions, upgrade
-from feedback_assets.storage.schema import (
-    CONFIDENCES,
-    CONVERSATION_TYPES,
-    DISAMBIGUATION_LEVELS,
-    URGENCIES,
-    classifications,
-    conversations,
-    pipeline_runs,
+from feedback_assets.legacy.assignment import DEDICATED, RULES, assign_runs
+from feedback_assets.legacy.export_files import LegacyImportError, read_export
+from feedback_assets.legacy.records import (
+    LEGACY_ENGINE,
+    LEGACY_SOURCE,
+    STILL_RUNNING,
+    LegacyRun,
+    has_classification,
+    match_classifications,
+    parse_classification,
+    parse_conversation,
+    parse_runs,
 )
+from feedback_assets.storage import count_partition, create_run, make_engine, replace_partitions, upgrade
+from feedback_assets.storage.schema import pipeline_runs
 
-RULE_KEPT = "kept_run"
-RULE_ADOPTED = "adopted_by_window"
-RULE_NO_WINDOW = "no_matching_window"
-RULE_NO_TIMESTAMP = "no_classified_at"
-RULE_UNKNOWN_RUN = "unknown_run"
-RULES = (RULE_KEPT, RULE_ADOPTED, RULE_NO_WINDOW, RULE_NO_TIMESTAMP, RULE_UNKNOWN_RUN)
-
-LEGACY_SOURCE = "legacy"
 DEDICATED_SOURCE = "legacy_unassigned"
 IMPORT_TRIGGER = "import"
-LEGACY_ENGINE = "legacy"
-DEFAULT_QUALITY_REASON = "legacy_filtered"
 
-# Old statuses (running/stopping/stopped/completed/failed) → ours. An imported run is history: it must
-# never look pending or running (sensors would launch or time it out).
-STATUS_MAP = {
-    "completed": "succeeded",
-    "succeeded": "succeeded",
-    "failed": "failed",
-    "stopped": "canceled",
-    "stopping": "canceled",
-    "canceled": "canceled",
-    "cancelled": "canceled",
-    "running": "canceled",
-}
-_STILL_RUNNING = {"running", "stopping"}
-
-_NULL_TEXT = {"", "null", "NULL", "\\N", "None"}
-_TRUE = {"true", "t", "yes", "y", "1"}
-_FALSE = {"false", "f", "no", "n", "0"}
-_CLASSIFICATION_FIELDS = (
-    "stage1_type", "stage1_confidence", "urgency", "routing_team", "auto_response_eligible", "key_signals",
-    "stage2_type", "stage2_confidence", "classification_changed", "disambiguation_level", "customer_said",
-    "support_revealed", "support_insights", "resolution_action", "resolution_category",
-    "resolution_suggested_type", "final_type", "model", "prompt_version", "error",
-)
-
-
-class LegacyImportError(Exception):
-    """The import cannot start or could not be verified (missing file, unknown format, id collision…)."""
+__all__ = ["ImportReport", "LegacyImportError", "RULES", "import_legacy", "main"]
 
 
 # --- report --------------------------------------------------------------------------------------------
@@ -188,463 +146,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-# --- reading files -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Row:
-    location: str
-    values: dict[str, Any]
-
-
-def read_export(path: str | Path, errors: list[str]) -> list[_Row]:
-    """Rows of a CSV (header row; empty/NULL/\\N cells are NULL) or JSONL export; unreadable lines go to
-    ``errors`` as ``file:line: message``. A missing file or an unknown extension raises."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise LegacyImportError(f"export file {path} does not exist (or is not a file)")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix in (".jsonl", ".ndjson"):
-        return _read_jsonl(path, errors)
-    raise LegacyImportError(f"export file {path}: unknown format {suffix or '(no extension)'}; use .csv or .jsonl")
-
-
-def _read_csv(path: Path) -> list[_Row]:
-    rows: list[_Row] = []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames:
-                raise LegacyImportError(f"export file {path} is empty (a CSV export needs a header row)")
-            for record in reader:
-                values = {
-                    (key or "").strip(): (None if value is None or value.strip() in _NULL_TEXT else value)
-                    for key, value in record.items()
-                    if key is not None
-                }
-                rows.append(_Row(f"{path.name}:{reader.line_num}", values))
-    except UnicodeDecodeError as error:
-        raise LegacyImportError(f"export file {path} is not UTF-8 (byte {error.start}): re-export it as UTF-8") from None
-    return rows
-
-
-def _read_jsonl(path: Path, errors: list[str]) -> list[_Row]:
-    rows: list[_Row] = []
-    with path.open("rb") as handle:
-        for line_number, raw in enumerate(handle, start=1):
-            location = f"{path.name}:{line_number}"
-            if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                values = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as error:
-                errors.append(f"{location}: not valid UTF-8 (byte {error.start})")
-                continue
-            except json.JSONDecodeError as error:
-                errors.append(f"{location}: invalid JSON ({error.msg}, column {error.colno})")
-                continue
-            if not isinstance(values, dict):
-                errors.append(f"{location}: expected a JSON object, got {type(values).__name__}")
-                continue
-            rows.append(_Row(location, values))
-    return rows
-
-
-# --- field parsing (each helper records an error naming the row and column and returns None) ----------
-
-
-class _Fields:
-    """Typed access to one row's values, collecting one error per bad column."""
-
-    def __init__(self, row: _Row, errors: list[str]) -> None:
-        self.row = row
-        self.errors = errors
-        self._error_count = len(errors)
-
-    @property
-    def failed(self) -> bool:
-        return len(self.errors) > self._error_count
-
-    def error(self, message: str) -> None:
-        self.errors.append(f"{self.row.location}: {message}")
-
-    def raw(self, *names: str) -> Any:
-        for name in names:
-            value = self.row.values.get(name)
-            if isinstance(value, str) and value.strip() in _NULL_TEXT:
-                value = None
-            if value is not None:
-                return value
-        return None
-
-    def text(self, *names: str, required: bool = False) -> str | None:
-        value = self.raw(*names)
-        if value is None:
-            if required:
-                self.error(f"{names[0]} is required")
-            return None
-        if isinstance(value, (dict, list)):
-            self.error(f"{names[0]} must be text, got {type(value).__name__}")
-            return None
-        # Same cleaning as native conversations: no NUL/control characters (PostgreSQL rejects NUL).
-        return clean_text(str(value))
-
-    def raw_text(self, *names: str) -> str | None:
-        """Text as exported (HTML kept for ``html_to_text``); non-text values are an error."""
-        value = self.raw(*names)
-        if value is None:
-            return None
-        if isinstance(value, (dict, list)):
-            self.error(f"{names[0]} must be text, got {type(value).__name__}")
-            return None
-        return str(value)
-
-    def timestamp(self, name: str, required: bool = False) -> datetime | None:
-        value = self.raw(name)
-        if value is None:
-            if required:
-                self.error(f"{name} is required")
-            return None
-        try:
-            return to_datetime(value)
-        except ValueError as error:
-            self.error(f"{name}: {error}")
-            return None
-
-    def positive_int(self, name: str, required: bool = False, what: str = "positive integer") -> int | None:
-        value = self.raw(name)
-        if value is None:
-            if required:
-                self.error(f"{name} is required")
-            return None
-        text = str(value).strip()
-        if isinstance(value, bool) or not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
-            self.error(f"{name} {value!r} is not a {what}")
-            return None
-        return int(text)
-
-    def run_id(self, name: str, required: bool = False) -> int | None:
-        return self.positive_int(name, required, what="positive integer run id")
-
-    def boolean(self, name: str, default: bool | None = None) -> bool | None:
-        value = self.raw(name)
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.error(f"{name} {value!r} is not a boolean (true/false)")
-        return default
-
-    def choice(self, name: str, allowed: Sequence[str]) -> str | None:
-        value = self.text(name)
-        if value is None:
-            return None
-        value = value.strip()
-        if value not in allowed:
-            self.error(f"{name} {value!r} is not one of {', '.join(allowed)}")
-            return None
-        return value
-
-    def text_list(self, name: str, *, html_limit: int | None = None) -> list[str] | None:
-        value = self.raw(name)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except json.JSONDecodeError:
-                self.error(f"{name} must be a JSON list of strings, got {value[:60]!r}")
-                return None
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.error(f"{name} must be a list of strings")
-            return None
-        if html_limit is not None:
-            return [text for text in (html_to_text(item, limit=html_limit) for item in value) if text]
-        return [clean_text(item) for item in value]
-
-
-# --- parsing the three exports -----------------------------------------------------------------------------
-
-
-@dataclass
-class _LegacyRun:
-    location: str
-    id: int
-    legacy_status: str
-    status: str
-    started_at: datetime
-    completed_at: datetime | None
-    window_start: datetime | None
-    window_end: datetime | None
-    max_conversations: int | None
-    raw: dict[str, Any]
-
-    def contains(self, moment: datetime) -> bool:
-        return self.started_at <= moment and (self.completed_at is None or moment <= self.completed_at)
-
-
-@dataclass
-class _LegacyConversation:
-    location: str
-    conversation_id: str
-    legacy_run_id: int | None
-    classified_at: datetime | None
-    row: dict[str, Any]
-    classification: dict[str, Any] | None = None
-    classification_location: str | None = None
-    run_key: Any = None  # our run id, or _DEDICATED
-    rule: str | None = None
-
-
-_DEDICATED = "dedicated"
-
-
-def _parse_runs(rows: list[_Row], errors: list[str]) -> dict[int, _LegacyRun]:
-    runs: dict[int, _LegacyRun] = {}
-    for row in rows:
-        fields_ = _Fields(row, errors)
-        run_id = fields_.run_id("id", required=True)
-        started_at = fields_.timestamp("started_at", required=True)
-        completed_at = fields_.timestamp("completed_at")
-        default_status = "running" if completed_at is None else "completed"
-        legacy_status = (fields_.text("status") or default_status).strip().lower()
-        status = STATUS_MAP.get(legacy_status)
-        if status is None:
-            fields_.error(f"status {legacy_status!r} is not one of {', '.join(sorted(STATUS_MAP))}")
-        window_start = fields_.timestamp("window_start")
-        window_end = fields_.timestamp("window_end")
-        max_conversations = fields_.positive_int("max_conversations")
-        if started_at and completed_at and completed_at < started_at:
-            fields_.error(f"completed_at {completed_at.isoformat()} is before started_at {started_at.isoformat()}")
-        if window_start and window_end and window_end < window_start:
-            fields_.error("window_end is before window_start")
-        if run_id is not None and run_id in runs:
-            fields_.error(f"run id {run_id} appears twice (also at {runs[run_id].location})")
-            continue
-        if fields_.failed or run_id is None or started_at is None or status is None:
-            continue
-        runs[run_id] = _LegacyRun(
-            location=row.location,
-            id=run_id,
-            legacy_status=legacy_status,
-            status=status,
-            started_at=started_at,
-            completed_at=completed_at,
-            window_start=window_start,
-            window_end=window_end,
-            max_conversations=max_conversations,
-            raw={key: value for key, value in row.values.items() if _json_safe(value)},
-        )
-    return runs
-
-
-def _parse_conversation(row: _Row, errors: list[str]) -> _LegacyConversation | None:
-    f = _Fields(row, errors)
-    conversation_id = f.text("conversation_id", "id", required=True)
-    legacy_run_id = f.run_id("pipeline_run_id")
-    classified_at = f.timestamp("classified_at")
-    created_at = f.timestamp("created_at", required=True)
-    updated_at = f.timestamp("updated_at") or created_at
-    body = f.raw_text("body", "source_body")
-    if body is None:
-        f.error("body (or source_body) is required; an empty text is allowed, a missing one is not")
-    quality_pass = f.boolean("quality_pass", default=True)
-    quality_reason = f.text("quality_reason")
-    record = {
-        "conversation_id": conversation_id,
-        "source": f.text("source") or LEGACY_SOURCE,
-        "created_at": created_at,
-        "updated_at": updated_at,
-        "author_type": f.text("author_type", "source_author_type"),
-        "delivered_as": f.text("delivered_as", "source_delivered_as"),
-        "subject": html_to_text(f.raw_text("subject", "source_subject"), limit=SUBJECT_MAX_CHARS) or None,
-        "body": html_to_text(body, limit=BODY_MAX_CHARS),
-        "url": f.text("url", "source_url"),
-        "support_messages": f.text_list("support_messages", html_limit=MESSAGE_MAX_CHARS) or [],
-        "customer_messages": f.text_list("customer_messages", html_limit=MESSAGE_MAX_CHARS),
-        "tags": f.text_list("tags"),
-        "language": f.text("language"),
-        "quality_pass": quality_pass,
-        "quality_reason": quality_reason if quality_reason or quality_pass else DEFAULT_QUALITY_REASON,
-    }
-    _check_lengths(f, conversations, record)
-    if f.failed:
-        return None
-    return _LegacyConversation(row.location, conversation_id, legacy_run_id, classified_at, record)
-
-
-def _parse_classification(row: _Row, errors: list[str], warnings: list[str]) -> dict[str, Any] | None:
-    """One classification record (without run and conversation matching), engine ``legacy``."""
-    f = _Fields(row, errors)
-    stage1_type = f.choice("stage1_type", CONVERSATION_TYPES)
-    stage2_type = f.choice("stage2_type", CONVERSATION_TYPES)
-    exported_final = f.choice("final_type", CONVERSATION_TYPES)
-    error_text = f.text("error")
-    # DESIGN.md: final_type = stage 2 type when stage 2 ran, else stage 1 type.
-    final_type = stage2_type or stage1_type
-    if exported_final is not None and final_type is not None and exported_final != final_type:
-        warnings.append(
-            f"{row.location}: exported final_type {exported_final!r} replaced by {final_type!r} "
-            f"(final_type = stage2_type when stage 2 ran, else stage1_type)"
-        )
-    changed = f.boolean("classification_changed")
-    if changed is None and stage2_type is not None and stage1_type is not None:
-        changed = stage2_type != stage1_type
-    record = {
-        "stage1_type": stage1_type,
-        "stage1_confidence": f.choice("stage1_confidence", CONFIDENCES),
-        "urgency": f.choice("urgency", URGENCIES),
-        "routing_team": f.text("routing_team"),
-        "auto_response_eligible": f.boolean("auto_response_eligible"),
-        "key_signals": f.text_list("key_signals"),
-        "stage2_type": stage2_type,
-        "stage2_confidence": f.choice("stage2_confidence", CONFIDENCES),
-        "classification_changed": changed,
-        "disambiguation_level": f.choice("disambiguation_level", DISAMBIGUATION_LEVELS),
-        "customer_said": f.text("customer_said"),
-        "support_revealed": f.text("support_revealed"),
-        "support_insights": f.text_list("support_insights"),
-        "resolution_action": f.text("resolution_action"),
-        "resolution_category": f.text("resolution_category"),
-        "resolution_suggested_type": f.choice("resolution_suggested_type", CONVERSATION_TYPES),
-        "final_type": final_type,
-        "engine": LEGACY_ENGINE,
-        "model": f.text("model"),
-        "prompt_version": f.text("prompt_version"),
-        "error": error_text,
-    }
-    if not f.failed and final_type is None and error_text is None:
-        f.error("classification has no stage1_type or stage2_type and no error: nothing to import")
-    _check_lengths(f, classifications, record)
-    return None if f.failed else record
-
-
-def _has_classification(row: _Row) -> bool:
-    return any(row.values.get(name) not in (None, "") for name in _CLASSIFICATION_FIELDS)
-
-
-def _check_lengths(f: _Fields, table: Any, record: Mapping[str, Any]) -> None:
-    """PostgreSQL enforces VARCHAR lengths (SQLite does not): check them here so both behave alike."""
-    for name, value in record.items():
-        column_type = table.c[name].type
-        if isinstance(value, str) and isinstance(column_type, String) and column_type.length:
-            if len(value) > column_type.length:
-                f.error(f"{name} is {len(value)} characters long; at most {column_type.length} fit")
-
-
-def _json_safe(value: Any) -> bool:
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-# --- planning: which run every row goes to ----------------------------------------------------------------
-
-
-def _adopting_run(runs: Iterable[_LegacyRun], moment: datetime) -> _LegacyRun | None:
-    """The run whose window contains ``moment``; overlapping windows → latest started_at, then higher id."""
-    candidates = [run for run in runs if run.contains(moment)]
-    return max(candidates, key=lambda run: (run.started_at, run.id)) if candidates else None
-
-
-def _match_classifications(
-    rows: list[_Row], conversations_: list[_LegacyConversation], errors: list[str], warnings: list[str]
-) -> None:
-    by_id: dict[str, list[_LegacyConversation]] = defaultdict(list)
-    for conversation in conversations_:
-        by_id[conversation.conversation_id].append(conversation)
-    for row in rows:
-        f = _Fields(row, errors)
-        conversation_id = f.text("conversation_id", "id", required=True)
-        legacy_run_id = f.run_id("pipeline_run_id")
-        classified_at = f.timestamp("classified_at")
-        record = _parse_classification(row, errors, warnings)
-        if f.failed or record is None or conversation_id is None:
-            continue
-        candidates = by_id.get(conversation_id, [])
-        same_run = [c for c in candidates if c.legacy_run_id == legacy_run_id]
-        if len(candidates) == 1:
-            target = candidates[0]  # a run it names is checked once the conversation's run is known
-        elif len(same_run) == 1:
-            target = same_run[0]
-        else:
-            run_text = "NULL" if legacy_run_id is None else str(legacy_run_id)
-            if not candidates:
-                f.error(f"classification of conversation {conversation_id!r} has no row in the conversations export")
-            else:
-                f.error(
-                    f"classification of conversation {conversation_id!r} (pipeline_run_id {run_text}) matches "
-                    f"{len(same_run) or len(candidates)} conversation rows "
-                    f"({', '.join(c.location for c in candidates)}); give the pipeline_run_id of one of them"
-                )
-            continue
-        if target.classification is not None:
-            f.error(
-                f"conversation {conversation_id!r} ({target.location}) already has a classification "
-                f"({target.classification_location})"
-            )
-            continue
-        target.classification = {**record, "_legacy_run_id": legacy_run_id}
-        target.classification_location = row.location
-        if target.classified_at is None:
-            target.classified_at = classified_at
-
-
-def _describe(run_key: Any) -> str:
-    return "the dedicated import run" if run_key == _DEDICATED else f"run {run_key}"
-
-
-def _assign_runs(
-    conversations_: list[_LegacyConversation], runs: dict[int, _LegacyRun], errors: list[str]
-) -> Counter:
-    unknown: Counter = Counter()
-    for conversation in conversations_:
-        if conversation.legacy_run_id is not None:
-            if conversation.legacy_run_id in runs:
-                conversation.run_key, conversation.rule = conversation.legacy_run_id, RULE_KEPT
-            else:
-                conversation.run_key, conversation.rule = _DEDICATED, RULE_UNKNOWN_RUN
-                unknown[conversation.legacy_run_id] += 1
-        elif conversation.classified_at is None:
-            conversation.run_key, conversation.rule = _DEDICATED, RULE_NO_TIMESTAMP
-        else:
-            run = _adopting_run(runs.values(), conversation.classified_at)
-            if run is None:
-                conversation.run_key, conversation.rule = _DEDICATED, RULE_NO_WINDOW
-            else:
-                conversation.run_key, conversation.rule = run.id, RULE_ADOPTED
-        named = (conversation.classification or {}).get("_legacy_run_id")
-        if named is not None and named != conversation.legacy_run_id and named != conversation.run_key:
-            errors.append(
-                f"{conversation.classification_location}: classification names pipeline_run_id {named} but its "
-                f"conversation ({conversation.location}) goes to {_describe(conversation.run_key)} "
-                f"(rule {conversation.rule})"
-            )
-    seen: dict[tuple[Any, str], str] = {}
-    for conversation in conversations_:
-        key = (conversation.run_key, conversation.conversation_id)
-        if key in seen:
-            errors.append(
-                f"{conversation.location}: conversation {conversation.conversation_id!r} lands in "
-                f"{_describe(conversation.run_key)} twice "
-                f"(also {seen[key]}); a run holds one row per conversation"
-            )
-        else:
-            seen[key] = conversation.location
-    return unknown
-
-
 # --- writing ----------------------------------------------------------------------------------------------
 
 
@@ -658,7 +159,7 @@ def _find_dedicated_run(engine: Engine) -> int | None:
         return connection.execute(query).scalars().first()
 
 
-def _check_collisions(engine: Engine, runs: dict[int, _LegacyRun]) -> list[str]:
+def _check_collisions(engine: Engine, runs: dict[int, LegacyRun]) -> list[str]:
     """Legacy ids already used by runs that are not earlier imports of legacy runs."""
     if not runs:
         return []
@@ -756,29 +257,29 @@ def import_legacy(
     report.runs_in = len(run_rows)
     report.conversations_in = len(conversation_rows)
 
-    runs = _parse_runs(run_rows, errors)
-    parsed = [_parse_conversation(row, errors) for row in conversation_rows]
+    runs = parse_runs(run_rows, errors)
+    parsed = [parse_conversation(row, errors) for row in conversation_rows]
     legacy_conversations = [conversation for conversation in parsed if conversation is not None]
     if classification_rows is None:
         # Single-table layout: the classification lives on the conversation row.
-        embedded = [row for row in conversation_rows if _has_classification(row)]
+        embedded = [row for row in conversation_rows if has_classification(row)]
         report.classifications_in = len(embedded)
         by_location = {conversation.location: conversation for conversation in legacy_conversations}
         for row in embedded:
-            record = _parse_classification(row, errors, warnings)
+            record = parse_classification(row, errors, warnings)
             target = by_location.get(row.location)
             if record is not None and target is not None:
                 target.classification, target.classification_location = record, row.location
     else:
         report.classifications_in = len(classification_rows)
-        _match_classifications(classification_rows, legacy_conversations, errors, warnings)
-        ignored = sum(1 for row in conversation_rows if _has_classification(row))
+        match_classifications(classification_rows, legacy_conversations, errors, warnings)
+        ignored = sum(1 for row in conversation_rows if has_classification(row))
         if ignored:
             warnings.append(
                 f"{ignored} conversation rows carry classification columns; ignored, the classifications "
                 f"export ({Path(classifications_path).name}) is used instead"
             )
-    unknown = _assign_runs(legacy_conversations, runs, errors)
+    unknown = assign_runs(legacy_conversations, runs, errors)
     if errors:
         return report
 
@@ -800,16 +301,16 @@ def import_legacy(
             max_conversations=run.max_conversations,
             error=(
                 f"legacy run was still {run.legacy_status} when exported; imported as {run.status}"
-                if run.legacy_status in _STILL_RUNNING
+                if run.legacy_status in STILL_RUNNING
                 else None
             ),
         )
         for run in runs.values()
     }
     dedicated_id = _find_dedicated_run(engine)
-    needs_dedicated = any(conversation.run_key == _DEDICATED for conversation in legacy_conversations)
+    needs_dedicated = any(conversation.run_key == DEDICATED for conversation in legacy_conversations)
     if needs_dedicated or dedicated_id is not None:
-        plans[_DEDICATED] = RunPlan(run_id=dedicated_id, dedicated=True, status="succeeded")
+        plans[DEDICATED] = RunPlan(run_id=dedicated_id, dedicated=True, status="succeeded")
     for conversation in sorted(legacy_conversations, key=lambda c: c.conversation_id):
         plan = plans[conversation.run_key]
         plan.conversations.append(conversation.row)

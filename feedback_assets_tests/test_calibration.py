@@ -25,7 +25,7 @@ from feedback_assets.calibration import (
 from feedback_assets.cli import main as cli_main
 from feedback_assets.domain.classify import classify_conversations
 from feedback_assets.domain.models import Conversation
-from feedback_assets.engines.offline import OfflineEngine, classifier, confidence
+from feedback_assets.engines.offline import OfflineEngine, classifier, confidence, scores
 from feedback_assets.engines.offline.engine import PROMPT_VERSION
 from feedback_assets.storage import make_engine, replace_partition, upgrade
 from feedback_assets_tests.storage_rows import classification, conversation as conversation_row, insert_run
@@ -115,7 +115,7 @@ def test_calibrate_writes_a_model_the_engine_uses_and_predictions_move_towards_t
 
     raw = json.loads(model_file.read_text())
     assert raw["rules_version"] == PROMPT_VERSION
-    assert raw["features"] == list(classifier.FEATURES)
+    assert raw["features"] == list(scores.FEATURES)
     assert raw["label_counts"] == {"product_issue": 6, "feature_request": 4, "how_to_question": 4}
     assert raw["fitted_at"] and "zorbflux" in raw["terms"]
 
@@ -163,9 +163,9 @@ def test_the_json_model_round_trips(labelled_files, tmp_path):
     examples = labelled_examples(
         calibration.read_conversations(conversations_path), read_labels(labels_path)
     ).examples
-    model = calibration.fit_model(examples, feature_names=classifier.FEATURES, rules_version=PROMPT_VERSION)
+    model = calibration.fit_model(examples, feature_names=scores.FEATURES, rules_version=PROMPT_VERSION)
     path = model.save(tmp_path / "m.model.json")
-    loaded = TypeModel.load(path, rules_version=PROMPT_VERSION, features=classifier.FEATURES)
+    loaded = TypeModel.load(path, rules_version=PROMPT_VERSION, features=scores.FEATURES)
     assert loaded == model and loaded.digest == model.digest
     for example in examples:
         assert loaded.predict(example.features, example.text) == model.predict(example.features, example.text)
@@ -175,11 +175,11 @@ def test_the_json_model_round_trips(labelled_files, tmp_path):
 
 def _write_model(path: Path, change) -> Path:
     examples = [
-        Example(f"c{n}", kind, tuple(float((n + i) % 3) for i in range(len(classifier.FEATURES))), f"word{n}", kind, 0.5)
+        Example(f"c{n}", kind, tuple(float((n + i) % 3) for i in range(len(scores.FEATURES))), f"word{n}", kind, 0.5)
         for n, kind in enumerate(["product_issue", "spam"] * 4)
     ]
     payload = calibration.fit_model(
-        examples, feature_names=classifier.FEATURES, rules_version=PROMPT_VERSION, terms=0
+        examples, feature_names=scores.FEATURES, rules_version=PROMPT_VERSION, terms=0
     ).payload()
     text = change(payload)
     path.write_text(text if isinstance(text, str) else json.dumps(text))
@@ -289,7 +289,7 @@ def test_cross_validation_with_the_real_fitter_on_a_bundled_set():
     examples = labelled_examples(
         calibration.read_conversations(folder / "conversations.jsonl"), labels, strict=False
     ).examples
-    result = cross_validate(examples, k=3, fit=model_fitter(PROMPT_VERSION, classifier.FEATURES))
+    result = cross_validate(examples, k=3, fit=model_fitter(PROMPT_VERSION, scores.FEATURES))
     assert len(result.folds) == 3 and len(result.model_probabilities) == len(examples)
     assert result.mean("model_accuracy") > result.mean("rules_accuracy")
 
@@ -323,7 +323,7 @@ def test_rules_confidence_is_a_calibrated_probability_mapped_by_documented_cutof
     vague = classifier.assess(_conversation("b", "Hello, a quick note about the weekly summary email we get."), engine.rules)
     assert clear.reading1.probability > vague.reading1.probability
     assert clear.stage1.confidence == confidence.confidence_level(clear.reading1.probability)
-    assert len(clear.reading1.features) == len(classifier.FEATURES)
+    assert len(clear.reading1.features) == len(scores.FEATURES)
 
 
 def test_evaluate_prints_reliability_and_cross_validated_figures(capsys):

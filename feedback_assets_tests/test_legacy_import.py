@@ -13,13 +13,9 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sqlalchemy import func, select
 
 from feedback_assets import legacy_import
-from feedback_assets.legacy_import import (
-    RULES,
-    LegacyImportError,
-    _adopting_run,
-    _LegacyRun,
-    import_legacy,
-)
+from feedback_assets.legacy.assignment import adopting_run
+from feedback_assets.legacy.records import LegacyRun
+from feedback_assets.legacy_import import RULES, LegacyImportError, import_legacy
 from feedback_assets.storage import StorageError, create_run, get_run, list_runs, read_partition
 from feedback_assets.storage.schema import classifications, conversations, pipeline_runs
 
@@ -454,7 +450,7 @@ def test_main_prints_the_counts_and_exits_by_outcome(db_url, tmp_path, capsys):
 )
 def test_adoption_picks_a_containing_run_that_started_last(windows, moment):
     runs = [
-        _LegacyRun(
+        LegacyRun(
             location=f"runs.csv:{index + 2}", id=index + 1, legacy_status="completed", status="succeeded",
             started_at=DAY + timedelta(hours=start),
             completed_at=None if length is None else DAY + timedelta(hours=start + length),
@@ -463,7 +459,7 @@ def test_adoption_picks_a_containing_run_that_started_last(windows, moment):
         for index, (start, length) in enumerate(windows)
     ]
     at = DAY + timedelta(hours=moment)
-    chosen = _adopting_run(runs, at)
+    chosen = adopting_run(runs, at)
     containing = [run for run in runs if run.started_at <= at and (run.completed_at is None or at <= run.completed_at)]
     if not containing:
         assert chosen is None

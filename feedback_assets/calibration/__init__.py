@@ -3,7 +3,7 @@
 ``feedback-assets calibrate --labels FILE`` (or ``--from-run RUN_ID``: a finished Claude-engine run's
 ``final_type`` as labels) reads labelled conversations, lets the offline rules read each of them
 (``engines.offline.classifier.assess``: the rules' score per type, their type, support's resolution, a few text
-features — ``classifier.FEATURES``), adds the presence of the labelled set's most common word stems, and fits a
+features — ``scores.FEATURES``), adds the presence of the labelled set's most common word stems, and fits a
 multinomial logistic regression (scikit-learn) from those to the labelled type. Why this model: a few hundred
 labels per product is all one can expect, so the model must be small, regularised and start from the rules
 (their scores are its strongest inputs, it learns where they are wrong for this product: which cue families

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from feedback_assets.domain.taxonomy import load_taxonomy, taxonomy_path
-    from feedback_assets.engines.offline.classifier import FEATURES
+    from feedback_assets.engines.offline.scores import FEATURES
     from feedback_assets.engines.offline.engine import PROMPT_VERSION
 
     try:

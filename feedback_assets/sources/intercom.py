@@ -28,7 +28,7 @@ search) is left to the later window that now contains it (``stats["left_window"]
 Failures: 429 waits for ``Retry-After`` (seconds or HTTP date), else until ``X-RateLimit-Reset`` (unix
 time), else exponential backoff; 5xx, timeouts and connection errors back off exponentially (a 503's
 ``Retry-After`` is honoured too); all bounded by ``RetryPolicy``. Other 4xx are not retried. 401/403
-raise ``SourceAuthError`` naming ``INTERCOM_ACCESS_TOKEN`` (never the token).
+raise ``SourceAuthError`` naming ``INTERCOM_ACCESS_TOKEN`` (never the token). The HTTP side is ``intercom_http``.
 A search page that still fails raises ``SourceRequestError`` (the window would be incomplete); a detail
 that still fails (or answers 404) becomes an entry in ``errors`` and the fetch goes on.
 
@@ -44,10 +44,8 @@ duplicates_dropped, outside_window, detail_requests, detail_errors, refetched, l
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -58,7 +56,6 @@ import httpx
 
 from feedback_assets.sources.base import (
     Identity,
-    SourceAuthError,
     SourceConfigError,
     SourceError,
     SourceRequestError,
@@ -70,10 +67,10 @@ from feedback_assets.sources.base import (
     StreamedSource,
     timestamp_seconds,
 )
+from feedback_assets.sources.intercom_http import TOKEN_ENV, Counters, IntercomHttp, RequestFailed
 from feedback_assets.sources.retry import RetryPolicy
 from feedback_assets.sources.spool import DetailSpool
 
-TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
 BASE_URL_ENV = "INTERCOM_BASE_URL"
 VERSION_ENV = "INTERCOM_VERSION"
 DEFAULT_BASE_URL = "https://api.intercom.io"
@@ -85,27 +82,6 @@ _FETCH_STATS = (
 )
 DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT_SECONDS = 30.0
-
-
-class _Counters:
-    """Thread-safe counters of one fetch (details run on a pool); a source object may serve several calls."""
-
-    def __init__(self, *keys: str) -> None:
-        self._lock = threading.Lock()
-        self.values = dict.fromkeys(keys, 0)
-
-    def add(self, key: str, amount: int = 1) -> None:
-        with self._lock:
-            self.values[key] = self.values.get(key, 0) + amount
-
-
-class _RequestFailed(Exception):
-    """A request that failed for good (non-retryable status, or retries exhausted)."""
-
-    def __init__(self, location: str, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.message = message
 
 
 class IntercomSource(StreamedSource):
@@ -137,17 +113,28 @@ class IntercomSource(StreamedSource):
             raise SourceConfigError(f"concurrency must be a positive integer, got {concurrency!r}")
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
             raise SourceConfigError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        self._token = token.strip()
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/")
-        self.intercom_version = (
-            intercom_version or os.environ.get(VERSION_ENV, "").strip() or DEFAULT_INTERCOM_VERSION
-        )
         self.per_page = per_page
         self.concurrency = concurrency
-        self.timeout = float(timeout)
-        self.retry = retry or RetryPolicy()
-        self._sleep = sleep
-        self._clock = clock
+        self.http = IntercomHttp(
+            token=token.strip(),
+            base_url=(base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/"),
+            intercom_version=(
+                intercom_version or os.environ.get(VERSION_ENV, "").strip() or DEFAULT_INTERCOM_VERSION
+            ),
+            timeout=float(timeout),
+            connections=concurrency + 2,  # the details' pool and a search page
+            retry=retry or RetryPolicy(),
+            sleep=sleep,
+            clock=clock,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self.http.base_url
+
+    @property
+    def intercom_version(self) -> str:
+        return self.http.intercom_version
 
     def __repr__(self) -> str:  # never show the token
         return f"IntercomSource(base_url={self.base_url!r}, intercom_version={self.intercom_version!r})"
@@ -171,14 +158,14 @@ class IntercomSource(StreamedSource):
         identity: Identity | None = None,
     ) -> SourceStream:
         start, end = check_window(window_start, window_end, max_conversations)
-        counters = _Counters(*_FETCH_STATS)
+        counters = Counters(*_FETCH_STATS)
         per_page = self.per_page if max_conversations is None else min(self.per_page, max_conversations)
         query = _window_query(start, end)
         errors: list[SourceError] = []
         kept = DetailSpool()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="intercom-detail")
         try:
-            with self._client() as client:
+            with self.http.client() as client:
                 self._collect(client, pool, counters, query, per_page, start, end, max_conversations, kept, errors)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)  # e.g. a 401: do not wait for queued details
@@ -201,7 +188,7 @@ class IntercomSource(StreamedSource):
         self,
         client: httpx.Client,
         pool: ThreadPoolExecutor,
-        counters: _Counters,
+        counters: Counters,
         query: dict[str, Any],
         per_page: int,
         start: float | None,
@@ -252,12 +239,12 @@ class IntercomSource(StreamedSource):
             query: dict[str, Any] = {"field": "updated_at", "operator": ">", "value": 0}
         else:
             query = {"field": "updated_at", "operator": ">", "value": math.floor(as_utc(after).timestamp()) + 1}
-        counters = _Counters()
+        counters = Counters()
         body = {"query": query, "pagination": {"per_page": 1}}
-        with self._client() as client:
+        with self.http.client() as client:
             try:
-                page = self._request(client, counters, "POST", "/conversations/search", body)
-            except _RequestFailed as failure:
+                page = self.http.request(client, counters, "POST", "/conversations/search", body)
+            except RequestFailed as failure:
                 raise SourceRequestError(f"counting new conversations failed: {failure}") from None
         total = page.get("total_count")
         if isinstance(total, bool) or not isinstance(total, int) or total < 0:
@@ -267,15 +254,15 @@ class IntercomSource(StreamedSource):
     # --- paging ------------------------------------------------------------------------------------
 
     def _search_page(
-        self, client: httpx.Client, counters: _Counters, query: dict[str, Any], per_page: int, cursor: str | None
+        self, client: httpx.Client, counters: Counters, query: dict[str, Any], per_page: int, cursor: str | None
     ) -> dict:
         pagination: dict[str, Any] = {"per_page": per_page}
         if cursor:
             pagination["starting_after"] = cursor
         try:
             body = {"query": query, "pagination": pagination}
-            page = self._request(client, counters, "POST", "/conversations/search", body)
-        except _RequestFailed as failure:
+            page = self.http.request(client, counters, "POST", "/conversations/search", body)
+        except RequestFailed as failure:
             raise SourceRequestError(
                 f"{failure.location} (page {counters.values['search_pages'] + 1}) failed: {failure.message}. "
                 "The window cannot be fetched completely; nothing is returned."
@@ -287,7 +274,7 @@ class IntercomSource(StreamedSource):
 
     def _take_page(
         self,
-        counters: _Counters,
+        counters: Counters,
         page: dict[str, Any],
         start: float | None,
         end: float | None,
@@ -328,12 +315,12 @@ class IntercomSource(StreamedSource):
                 kept.pop(conversation_id)
                 queue.append(conversation_id)
 
-    def _detail(self, client: httpx.Client, counters: _Counters, conversation_id: str) -> dict[str, Any] | SourceError:
+    def _detail(self, client: httpx.Client, counters: Counters, conversation_id: str) -> dict[str, Any] | SourceError:
         path = f"/conversations/{conversation_id}"
         counters.add("detail_requests")
         try:
-            detail = self._request(client, counters, "GET", path)
-        except _RequestFailed as failure:
+            detail = self.http.request(client, counters, "GET", path)
+        except RequestFailed as failure:
             return SourceError(failure.location, failure.message)
         try:
             if str(detail["id"]) != conversation_id:
@@ -343,70 +330,6 @@ class IntercomSource(StreamedSource):
             return SourceError(f"GET {path}", f"answer is not a conversation with id and updated_at ({error})")
         detail["id"] = conversation_id
         return detail
-
-    # --- HTTP with retries -----------------------------------------------------------------------------
-
-    def _client(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base_url,
-            headers={
-                "Authorization": f"Bearer {self._token}",
-                "Intercom-Version": self.intercom_version,
-                "Accept": "application/json",
-            },
-            timeout=self.timeout,
-            limits=httpx.Limits(
-                max_connections=self.concurrency + 2, max_keepalive_connections=self.concurrency + 2
-            ),
-        )
-
-    def _request(
-        self, client: httpx.Client, counters: _Counters, method: str, path: str, body: dict[str, Any] | None = None
-    ) -> dict:
-        location = f"{method} {path}"
-        last_problem = "no attempt made"
-        for attempt in range(1, self.retry.max_attempts + 1):
-            if attempt > 1:
-                counters.add("retries")
-            counters.add("requests")
-            wait: float | None = None  # what the server asked for, if anything
-            try:
-                response = client.request(method, path, json=body)
-            except httpx.TimeoutException:
-                last_problem = f"timed out after {self.timeout:g} s"
-            except httpx.TransportError as error:
-                last_problem = f"connection failed ({type(error).__name__})"
-            else:
-                status = response.status_code
-                if 200 <= status < 300:
-                    try:
-                        payload = response.json()
-                    except (json.JSONDecodeError, UnicodeDecodeError):
-                        raise _RequestFailed(location, f"HTTP {status} with a body that is not JSON") from None
-                    if not isinstance(payload, dict):
-                        kind = type(payload).__name__
-                        raise _RequestFailed(location, f"HTTP {status} with a JSON {kind}, not an object")
-                    return payload
-                detail = self._scrub(_error_text(response))
-                if status in (401, 403):
-                    raise SourceAuthError(
-                        f"Intercom rejected the access token on {location}: HTTP {status} {detail}. "
-                        f"Check {TOKEN_ENV} (a valid token with read access to conversations)."
-                    )
-                if status != 429 and status < 500:
-                    raise _RequestFailed(location, f"HTTP {status} {detail}")
-                last_problem = f"HTTP {status} {detail}"
-                if status == 429:
-                    counters.add("rate_limited")
-                wait = self.retry.server_wait(response, self._clock())  # 429, and 503 may say it too
-            if attempt < self.retry.max_attempts:
-                self._sleep(wait if wait is not None else self.retry.backoff(attempt))
-        raise _RequestFailed(location, f"gave up after {self.retry.max_attempts} attempts; last: {last_problem}")
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
-
-
 
 def _window_query(start: float | None, end: float | None) -> dict[str, Any]:
     """``updated_at`` filters one second wider than [start, end) on each side (see the module docstring)."""
@@ -431,17 +354,3 @@ def _next_cursor(page: dict[str, Any]) -> str | None:
         cursor = following.get("starting_after")
         return cursor if isinstance(cursor, str) and cursor else None
     return None
-
-
-def _error_text(response: httpx.Response) -> str:
-    """``code: message`` from Intercom's ``error.list`` body, else the reason phrase."""
-    try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.reason_phrase
-    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
-        first = body["errors"][0]
-        if isinstance(first, dict):
-            code, message = first.get("code"), first.get("message")
-            return ": ".join(str(part) for part in (code, message) if part) or response.reason_phrase
-    return response.reason_phrase

@@ -27,14 +27,14 @@ from feedback_assets.engines.anthropic import lifecycle, prompts
 from feedback_assets.engines.anthropic.cache import CachePrefix, shared_prefix
 from feedback_assets.engines.anthropic.errors import API_KEY_SETTING, EngineAuthError
 from feedback_assets.engines.anthropic.pricing import ModelPrice, price_table
-from feedback_assets.engines.anthropic.batches import API_MAX_BYTES, DEFAULT_MAX_BYTES, BatchPolicy, run_batches
+from feedback_assets.engines.anthropic.batches import DEFAULT_MAX_BYTES, BatchPolicy, run_batches
+from feedback_assets.engines.anthropic.options import check_options, require
 from feedback_assets.engines.anthropic.runner import CallContext, Job, RunStats, UsageMeter, run_messages, run_sync
 from feedback_assets.engines.anthropic.waits import DEFAULT_MAX_RETRY_WAIT, Deadline, RetryWaitCap
 from feedback_assets.engines.anthropic.structured import (
     REVIEW,
     STAGE1,
     STAGE2,
-    STRUCTURED_OUTPUT_OPTIONS,
     THEME,
     CallSettings,
     StructuredTask,
@@ -72,8 +72,6 @@ DEFAULT_BATCH_MAX_REQUESTS = 10_000
 """Requests per message batch (the API allows 100,000 or 256 MB; smaller batches finish sooner). Batches are
 also split at ``batch_max_bytes`` (default ``batches.DEFAULT_MAX_BYTES``, 200 MB) of encoded JSON."""
 DEFAULT_STOP_POLL_INTERVAL = 0.2
-MODES = ("messages", "batches")
-EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 
 TaskT = TypeVar("TaskT")
 
@@ -146,65 +144,24 @@ class AnthropicEngine:
         self._api_key = key
         self._base_url = base_url
 
-        _require(
-            isinstance(concurrency, int) and concurrency >= 1, "concurrency", "an integer >= 1", concurrency
-        )
-        _require(_positive(timeout), "timeout", "a number of seconds > 0", timeout)
-        _require(
-            isinstance(max_retries, int) and max_retries >= 0, "max_retries", "an integer >= 0", max_retries
-        )
-        _require(_positive(max_retry_wait), "max_retry_wait", "a number of seconds > 0", max_retry_wait)
-        _require(
-            step_deadline is None or _positive(step_deadline), "step_deadline", "None or seconds > 0", step_deadline
-        )
-        _require(mode in MODES, "mode", f"one of {', '.join(MODES)}", mode)
-        _require(_positive(batch_poll_interval), "batch_poll_interval", "seconds > 0", batch_poll_interval)
-        _require(
-            _positive(batch_poll_backoff) and batch_poll_backoff >= 1,
-            "batch_poll_backoff",
-            "a factor >= 1",
-            batch_poll_backoff,
-        )
-        _require(
-            _positive(batch_poll_max_interval) and batch_poll_max_interval >= batch_poll_interval,
-            "batch_poll_max_interval",
-            "seconds >= batch_poll_interval",
-            batch_poll_max_interval,
-        )
-        _require(
-            isinstance(batch_max_requests, int) and 1 <= batch_max_requests <= 100_000,
-            "batch_max_requests",
-            "an integer from 1 to 100000",
-            batch_max_requests,
-        )
-        _require(
-            isinstance(batch_max_bytes, int) and 1 <= batch_max_bytes <= API_MAX_BYTES,
-            "batch_max_bytes",
-            f"an integer from 1 to {API_MAX_BYTES}",
-            batch_max_bytes,
-        )
-        _require(
-            should_stop is None or callable(should_stop), "should_stop", "a callable or None", should_stop
-        )
-        _require(_positive(stop_poll_interval), "stop_poll_interval", "seconds > 0", stop_poll_interval)
-        _require(
-            structured_output in STRUCTURED_OUTPUT_OPTIONS,
-            "structured_output",
-            f"one of {', '.join(STRUCTURED_OUTPUT_OPTIONS)}",
-            structured_output,
-        )
-        _require(isinstance(max_tokens, int) and max_tokens >= 1, "max_tokens", "an integer >= 1", max_tokens)
-        _require(
-            effort is None or effort in EFFORT_LEVELS,
-            "effort",
-            f"None or one of {', '.join(EFFORT_LEVELS)}",
-            effort,
-        )
-        _require(
-            isinstance(max_support_replies, int) and max_support_replies >= 1,
-            "max_support_replies",
-            "an integer >= 1",
-            max_support_replies,
+        check_options(
+            concurrency=concurrency,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            step_deadline=step_deadline,
+            mode=mode,
+            batch_poll_interval=batch_poll_interval,
+            batch_poll_backoff=batch_poll_backoff,
+            batch_poll_max_interval=batch_poll_max_interval,
+            batch_max_requests=batch_max_requests,
+            batch_max_bytes=batch_max_bytes,
+            should_stop=should_stop,
+            stop_poll_interval=stop_poll_interval,
+            structured_output=structured_output,
+            max_tokens=max_tokens,
+            effort=effort,
+            max_support_replies=max_support_replies,
         )
 
         review_model = review_model or theme_model
@@ -221,7 +178,7 @@ class AnthropicEngine:
             "review_model": review_model,
         }
         for option, model in models.items():
-            _require(isinstance(model, str) and bool(model.strip()), option, "a model id", model)
+            require(isinstance(model, str) and bool(model.strip()), option, "a model id", model)
         self._prices = price_table(prices)
         unpriced = sorted({model for model in models.values() if model not in self._prices})
         if unpriced:
@@ -426,12 +383,3 @@ def _error_of(outcome: Any) -> str | None:
     if isinstance(outcome, tuple):
         return outcome[1]
     return getattr(outcome, "error", None)
-
-
-def _positive(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-
-
-def _require(condition: bool, option: str, expected: str, value: Any) -> None:
-    if not condition:
-        raise ValueError(f"AnthropicEngine option {option} must be {expected}, got {value!r}")

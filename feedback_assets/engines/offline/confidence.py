@@ -1,6 +1,6 @@
 """The offline rules' confidence: the probability that a reading is right, and the contract's level for it.
 
-``RULES_CONFIDENCE_CURVES`` maps how strongly the rules' scores back their type (``classifier.rules_raw_confidence``:
+``RULES_CONFIDENCE_CURVES`` maps how strongly the rules' scores back their type (``scores.rules_raw_confidence``:
 the score margin, plus the resolution weight when support's resolution confirms the type) to a probability, one
 step curve per stage, fitted by isotonic regression in ``benchmarks/rules_confidence.py`` (which prints the constant
 to paste here). ``confidence_level`` turns any probability — the rules' or a type model's — into high / medium / low

@@ -28,7 +28,7 @@ from feedback_assets.domain.taxonomy import Taxonomy, load_taxonomy
 from feedback_assets.domain.vocabulary import EMPTY_VOCABULARY, ProductVocabulary
 from feedback_assets.calibration import MODEL_ENV, OFF_VALUES, ModelError, TypeModel, model_path_for
 from feedback_assets.engines.base import EngineResult
-from feedback_assets.engines.offline import classifier, themer
+from feedback_assets.engines.offline import classifier, scores, themer
 from feedback_assets.engines.offline.cues import type_cue_set
 
 PROMPT_VERSION = "offline-rules-6"  # bump when the rules change: rows record which rules made them
@@ -63,20 +63,20 @@ def find_model(
             if not beside.is_file():
                 return None
             try:
-                return TypeModel.load(beside, rules_version=PROMPT_VERSION, features=classifier.FEATURES)
+                return TypeModel.load(beside, rules_version=PROMPT_VERSION, features=scores.FEATURES)
             except ModelError as error:
                 message = f"offline engine: {error}; classifying with the rules alone"
                 log.warning(message)
                 warnings.warn(message, RuntimeWarning, stacklevel=3)
                 return None
-    return TypeModel.load(Path(model), rules_version=PROMPT_VERSION, features=classifier.FEATURES)
+    return TypeModel.load(Path(model), rules_version=PROMPT_VERSION, features=scores.FEATURES)
 
 
 def _checked(model: TypeModel, where: str) -> TypeModel:
-    if model.rules_version != PROMPT_VERSION or model.features != classifier.FEATURES:
+    if model.rules_version != PROMPT_VERSION or model.features != scores.FEATURES:
         raise ModelError(
             f"{where} was fitted against rules {model.rules_version!r} and {len(model.features)} features; the "
-            f"engine runs {PROMPT_VERSION!r} with {len(classifier.FEATURES)}"
+            f"engine runs {PROMPT_VERSION!r} with {len(scores.FEATURES)}"
         )
     return model
 
