@@ -13,7 +13,6 @@ with the shipped curve.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sklearn.isotonic import IsotonicRegression
@@ -23,9 +22,8 @@ from feedback_assets.calibration import format_reliability, read_conversations, 
 from feedback_assets.domain.quality import assess as quality
 from feedback_assets.domain.vocabulary import product_vocabulary
 from feedback_assets.engines.offline import OfflineEngine
-from feedback_assets.evaluation import DEV_DIRS, labelled_set_files
+from feedback_assets.evaluation import DEV_DIRS, labelled_set_files, read_labels
 from feedback_assets.engines.offline.classifier import assess
-from feedback_assets.engines.offline.scores import TypeScores, rules_raw_confidence
 from feedback_assets.engines.offline.confidence import calibrated_probability
 
 DATA = settings.PACKAGE_DIR / "data"
@@ -41,11 +39,7 @@ MAX_PROBABILITY = 0.97
 
 def raw_points(conversations_path: Path, labels_path: Path) -> dict[str, list[tuple[float, bool]]]:
     """(raw confidence, rules right?) per stage over the labelled conversations that pass the filter."""
-    labels = {}
-    for line in labels_path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            labels[str(record["conversation_id"])] = record
+    labels = read_labels(labels_path)
     passed = [c for c in read_conversations(conversations_path) if quality(c).passed]
     engine = OfflineEngine(product_vocabulary=product_vocabulary(passed), model=False)
     points: dict[str, list[tuple[float, bool]]] = {"stage1": [], "stage2": []}
@@ -55,40 +49,10 @@ def raw_points(conversations_path: Path, labels_path: Path) -> dict[str, list[tu
             continue
         result = assess(conversation, engine.rules)
         stage1_truth = label.get("stage1_type") or label["type"]
-        scores1 = _scores(conversation, engine, stage=1)
-        points["stage1"].append((rules_raw_confidence(scores1), result.reading1.rules_type == stage1_truth))
+        points["stage1"].append((result.reading1.raw_confidence, result.reading1.rules_type == stage1_truth))
         if result.reading2 is not None:
-            scores2, confirmed = _scores(conversation, engine, stage=2)
-            points["stage2"].append(
-                (rules_raw_confidence(scores2, confirmed=confirmed), result.reading2.rules_type == label["type"])
-            )
+            points["stage2"].append((result.reading2.raw_confidence, result.reading2.rules_type == label["type"]))
     return points
-
-
-def _scores(conversation, engine, *, stage):
-    """The rules' TypeScores of a stage (re-derived as ``classifier.assess`` does)."""
-    from feedback_assets.domain.resolution import detect_resolution
-    from feedback_assets.domain.text import without_instructions
-    from feedback_assets.engines.offline import classifier
-    from feedback_assets.engines.offline.cues import URL_PATTERN
-
-    rules = engine.rules
-    text = classifier.customer_text(conversation).translate(classifier._CURLY_APOSTROPHES)
-    opening = rules.cues(text)
-    links = len(URL_PATTERN.findall(text))
-    if stage == 1:
-        return TypeScores.of(opening, links, text=text, use_shape=rules.use_shape)
-    follow_ups = " ".join(without_instructions(m) for m in conversation.customer_messages).translate(
-        classifier._CURLY_APOSTROPHES
-    )
-    later = rules.cues(follow_ups) if follow_ups else []
-    signals = opening + [cue for cue in later if cue not in opening]
-    links += len(URL_PATTERN.findall(follow_ups))
-    resolution = detect_resolution(conversation.support_messages)
-    scores = TypeScores.of(
-        signals, links, resolution=resolution, text=f"{text} {follow_ups}", use_shape=rules.use_shape
-    )
-    return scores, bool(resolution and resolution.suggested_type == scores.best)
 
 
 def fit_curve(sets: dict[str, list[tuple[float, bool]]]) -> tuple[tuple[float, float], ...]:

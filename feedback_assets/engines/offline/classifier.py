@@ -107,6 +107,8 @@ class Reading:
     probability: float
     features: tuple[float, ...]
     text: str
+    raw_confidence: float = 0.0
+    """How strongly the rules' scores back their type (``scores.rules_raw_confidence``), before calibration."""
 
     @property
     def confidence(self) -> str:
@@ -133,12 +135,13 @@ def read(
         follow_ups=follow_ups,
         language=language,
     )
+    raw = rules_raw_confidence(scores, confirmed=confirmed)
     if rules.model is not None:
         conversation_type, probability = rules.model.predict(vector, scores.text)
     else:
         conversation_type = rules_type
-        probability = calibrated_probability(rules_raw_confidence(scores, confirmed=confirmed), stage)
-    return Reading(rules_type, conversation_type, probability, vector, scores.text)
+        probability = calibrated_probability(raw, stage)
+    return Reading(rules_type, conversation_type, probability, vector, scores.text, raw)
 
 
 def urgency(text: str, conversation_type: str) -> tuple[str, list[Cue]]:
