@@ -614,7 +614,9 @@ def test_concurrency_never_exceeds_the_limit_and_keeps_it_full() -> None:
 
 
 def test_a_slow_call_does_not_hold_back_the_others() -> None:
-    slow = Answer(stage1_answer("x"), delay=0.6)
+    # 40 quick calls take 0.3-0.7 s on 3 slots (client CPU between calls counts): 2 s leaves room on a slow
+    # machine.
+    slow = Answer(stage1_answer("x"), delay=2.0)
     with AnthropicStub(keyed_responder({"slowpoke": slow}), api_key=KEY, latency=0.01) as stub:
         engine = make_engine(stub, concurrency=4)
         items = [conversation("slow", "slowpoke")] + [
